@@ -1,0 +1,1 @@
+CREATE TABLE broken_probe (id int PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE TABEL this_is_not_sql (id int);
