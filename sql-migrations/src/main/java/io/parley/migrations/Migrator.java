@@ -18,7 +18,10 @@ public final class Migrator {
     private Migrator() {
     }
 
-    /** Applies every pending migration; a failing file stops it with that file's name in the message. */
+    /**
+     * Applies every pending migration. A failing file throws {@link MigrationFailedException} naming it;
+     * any other failure (database unreachable, bad credentials) an {@link IllegalStateException}.
+     */
     public static int migrate(String jdbcUrl, String user, String password, List<String> locations) {
         Flyway flyway = Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
@@ -32,7 +35,11 @@ public final class Migrator {
                     result.migrationsExecuted);
             return result.migrationsExecuted;
         } catch (FlywayException e) {
-            throw new MigrationFailedException(failingFile(e), e);
+            String file = failingFile(e);
+            if (file == null) {
+                throw new IllegalStateException(MigrationFailedException.firstLine(e.getMessage()), e);
+            }
+            throw new MigrationFailedException(file, e);
         }
     }
 
@@ -43,7 +50,7 @@ public final class Migrator {
     private static String failingFile(FlywayException e) {
         String text = String.valueOf(e.getMessage());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(V[0-9_.]+__[\\w-]+\\.sql)").matcher(text);
-        return m.find() ? m.group(1) : "unknown file";
+        return m.find() ? m.group(1) : null;
     }
 
     /** A migration failed; {@link #file()} names the versioned file that failed. */
@@ -59,13 +66,16 @@ public final class Migrator {
             return file;
         }
 
-        private static String firstLine(String message) {
+        static String firstLine(String message) {
             if (message == null) {
                 return "";
             }
             String[] lines = message.strip().split("\n");
             for (String line : lines) {
-                if (line.contains("ERROR") || line.contains("Message")) {
+                if (line.strip().startsWith("Message") && line.contains(":")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+                if (line.contains("ERROR")) {
                     return line.strip();
                 }
             }

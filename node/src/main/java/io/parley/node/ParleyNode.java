@@ -1,0 +1,212 @@
+package io.parley.node;
+
+import io.parley.bus.Contracts;
+import io.parley.migrations.Migrator;
+import io.parley.sessions.EdgeConfig;
+import io.parley.sessions.SessionsVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Parley process: locks the data folder, starts the embedded stores it needs, migrates the
+ * schema, creates Vert.x with the bus codec and metrics, deploys the verticles of its roles and
+ * says so in one line. {@link #close()} undoes all of it, in reverse.
+ */
+public final class ParleyNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyNode.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int NODE_POOL_SIZE = 2;
+
+    private final NodeConfig config;
+    private final String nodeId = UUID.randomUUID().toString();
+    private final EmbeddedStores stores = new EmbeddedStores();
+    private DataFolder data;
+    private Vertx vertx;
+    private Pool pool;
+    private PgConnectOptions postgres;
+    private RedisOptions redis;
+    private String installationId;
+    private int httpPort;
+    private boolean closed;
+
+    private ParleyNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a node and returns once it serves; throws {@link NodeStartException} with the reason. */
+    public static ParleyNode start(NodeConfig config) {
+        ParleyNode node = new ParleyNode(config);
+        try {
+            node.startUp();
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e instanceof NodeStartException ? e : new NodeStartException(e.getMessage(), e);
+        }
+    }
+
+    private void startUp() {
+        long began = System.nanoTime();
+        data = DataFolder.lock(config.dataDir());
+        postgres = PgConnectOptions.fromUri(config.postgresUrl().orElseGet(() -> stores.startPostgres(data)));
+        redis = new RedisOptions().setConnectionString(config.redisUrl().orElseGet(() -> stores.startRedis(data)));
+        migrate();
+        httpPort = config.httpPort() == 0 ? EmbeddedStores.freePort() : config.httpPort();
+
+        String registry = "parley-" + nodeId;
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                        .setEnabled(true)
+                        .setJvmMetricsEnabled(true)
+                        .setRegistryName(registry)
+                        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+                .withMetrics(new MicrometerMetricsFactory())
+                .build();
+        Contracts.registerCodecs(vertx);
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
+                .using(vertx).build();
+        installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
+        await(deploy(OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry)), "deploying verticles");
+        LOG.info("node {} of installation {} started in {} ms with roles {}", nodeId, installationId,
+                (System.nanoTime() - began) / 1_000_000, config.roles());
+        LOG.info("Parley ready on http://{}:{}", displayHost(), httpPort);
+    }
+
+    private void migrate() {
+        String jdbcUrl = "jdbc:postgresql://" + postgres.getHost() + ":" + postgres.getPort() + "/" + postgres.getDatabase();
+        try {
+            Migrator.migrate(jdbcUrl, postgres.getUser(), postgres.getPassword());
+        } catch (Migrator.MigrationFailedException e) {
+            throw new NodeStartException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new NodeStartException("cannot migrate PostgreSQL at " + postgres.getHost() + ":" + postgres.getPort()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Future<String> recordInstallation() {
+        return pool.preparedQuery("INSERT INTO node_meta (key, value) VALUES ('installation_id', $1) "
+                        + "ON CONFLICT (key) DO NOTHING")
+                .execute(Tuple.of(UUID.randomUUID().toString()))
+                .compose(r -> pool.preparedQuery("SELECT value FROM node_meta WHERE key = 'installation_id'").execute())
+                .map(rows -> rows.iterator().next().getString("value"));
+    }
+
+    private Future<?> deploy(Handler<Router> opsRoutes) {
+        List<Future<?>> deployments = new ArrayList<>();
+        if (config.hasRole(Roles.EDGE)) {
+            EdgeConfig edge = new EdgeConfig(config.httpHost(), httpPort);
+            deployments.add(vertx.deployVerticle(() -> new SessionsVerticle(edge, opsRoutes),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.EDGE)))
+                    .recover(e -> Future.failedFuture(isBindFailure(e)
+                            ? new NodeStartException("HTTP port " + httpPort + " on " + config.httpHost()
+                                    + " is in use; stop what holds it or start with --port", e)
+                            : e)));
+        }
+        return Future.all(deployments);
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String displayHost() {
+        return config.httpHost().equals("0.0.0.0") ? "localhost" : config.httpHost();
+    }
+
+    private static <T> T await(Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NodeStartException start) {
+                throw start;
+            }
+            throw new NodeStartException(what + " failed: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new NodeStartException(what + " did not finish within " + START_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeStartException(what + " was interrupted", e);
+        }
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public String installationId() {
+        return installationId;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public PgConnectOptions postgres() {
+        return postgres;
+    }
+
+    public RedisOptions redis() {
+        return redis;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Stops everything this node started: verticles and pools, then embedded stores, then the folder lock. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+            }
+        }
+        stores.close();
+        if (data != null) {
+            data.close();
+        }
+        LOG.info("node {} stopped", nodeId);
+    }
+}

@@ -1,0 +1,13 @@
+package io.parley.node;
+
+import java.util.List;
+
+/** The roles a node can run; each is one verticle. A node runs all of them unless told otherwise. */
+final class Roles {
+    static final String EDGE = "edge";
+
+    static final List<String> ALL = List.of(EDGE);
+
+    private Roles() {
+    }
+}
