@@ -1,12 +1,33 @@
 package io.parley.bus;
 
+import io.parley.proto.Request;
 import java.util.UUID;
 
 /** Every event-bus address of Parley. Nothing else declares an address string. */
 public final class Addresses {
     private static final String PREFIX = "parley.";
 
+    /** accounts: check a device credential (edge → accounts). Body: Authenticate; reply: Ok. */
+    public static final String ACCOUNTS_AUTHENTICATE = PREFIX + "accounts.authenticate";
+    /** accounts: send a one-time code. Body: RequestCodeRequest; reply: RequestCodeResponse. */
+    public static final String ACCOUNTS_REQUEST_CODE = PREFIX + "accounts.request-code";
+    /** accounts: create an account and its primary device. Body: RegisterRequest; reply: DeviceCredentials. */
+    public static final String ACCOUNTS_REGISTER = PREFIX + "accounts.register";
+    /** accounts: redeem a provisioning code. Body: LinkDeviceRequest; reply: DeviceCredentials. */
+    public static final String ACCOUNTS_LINK = PREFIX + "accounts.link";
+    /** accounts: current device ids of users. Body: DeviceSetRequest; reply: DeviceSets. */
+    public static final String ACCOUNTS_DEVICE_SETS = PREFIX + "accounts.device-sets";
+    /** accounts: block, contact and privacy relation of two users. Body: RelationRequest; reply: Relation. */
+    public static final String ACCOUNTS_RELATION = PREFIX + "accounts.relation";
+    /** Published: a device connected, disconnected, was linked or removed. Body: DeviceEvent. */
+    public static final String DEVICE_EVENTS = PREFIX + "events.device";
+
     private Addresses() {
+    }
+
+    /** The address serving a client request kind: parley.rpc.<field name>, e.g. parley.rpc.send_message. */
+    public static String rpc(Request.BodyCase kind) {
+        return PREFIX + "rpc." + Request.getDescriptor().findFieldByNumber(kind.getNumber()).getName();
     }
 
     /** A connected device's local consumer, registered by the edge on the node that holds its socket. */
@@ -14,7 +35,7 @@ public final class Addresses {
         return PREFIX + "device." + userId + "." + deviceId;
     }
 
-    /** A node's own address: pushes for devices connected to that node arrive here. */
+    /** A node's own address: pushes and evictions for devices connected to that node arrive here. */
     public static String node(String nodeId) {
         return PREFIX + "node." + nodeId;
     }

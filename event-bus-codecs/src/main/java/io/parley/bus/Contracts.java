@@ -2,14 +2,20 @@ package io.parley.bus;
 
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
+import io.parley.proto.AccountsProto;
+import io.parley.proto.BusProto;
 import io.parley.proto.CommonProto;
+import io.parley.proto.FramesProto;
+import io.parley.proto.MessagingProto;
 import io.vertx.core.Vertx;
 import java.util.List;
 
 /** The schema files of Parley and the registration of the bus codec on a Vert.x instance. */
 public final class Contracts {
     /** Every schema file; a new `.proto` file is added here once. */
-    public static final List<FileDescriptor> FILES = List.of(CommonProto.getDescriptor());
+    public static final List<FileDescriptor> FILES = List.of(CommonProto.getDescriptor(),
+            AccountsProto.getDescriptor(), MessagingProto.getDescriptor(), FramesProto.getDescriptor(),
+            BusProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

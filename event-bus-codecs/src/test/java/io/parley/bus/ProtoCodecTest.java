@@ -14,7 +14,8 @@ class ProtoCodecTest {
 
     @Test
     void roundTripsAMessageThroughTheWireFormatAtAnOffset() {
-        Error error = Error.newBuilder().setCode(409).setMessage("stale devices").addDevices(2).addDevices(3).build();
+        Error error = Error.newBuilder().setCode(409).setMessage("stale devices")
+                .addMismatches(io.parley.proto.DeviceMismatch.newBuilder().addMissingDevices(2).addExtraDevices(3)).build();
         Buffer wire = Buffer.buffer().appendString("prefix");
 
         codec.encodeToWire(wire, error);

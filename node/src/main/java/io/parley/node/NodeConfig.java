@@ -1,10 +1,12 @@
 package io.parley.node;
 
+import io.parley.accounts.AccountsConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,18 @@ public record NodeConfig(
         int postgresPoolSize,
         Optional<String> redisUrl,
         List<String> roles,
-        Map<String, Integer> instances) {
+        Map<String, Integer> instances,
+        Edge edge,
+        Accounts accounts) {
+
+    /** The edge's limits (see EdgeConfig in the sessions verticle). */
+    public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
+            int userBurst, int ipPerSecond, int ipBurst) {
+    }
+
+    /** How verification codes reach people: "log" (the node's log) or "file" (appended to a file). */
+    public record Accounts(String verificationSender, Path verificationFile, AccountsConfig limits) {
+    }
 
     static final List<ConfigKey> KEYS = keys();
 
@@ -41,7 +54,8 @@ public record NodeConfig(
 
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
-        return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances);
+        return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
+                accounts);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -144,9 +158,36 @@ public record NodeConfig(
             }
             instances.put(role, n);
         }
-        return new NodeConfig(host, port, Path.of(dataDir).toAbsolutePath().normalize(),
+        Path data = Path.of(dataDir).toAbsolutePath().normalize();
+        Edge edge = new Edge(positive(v, "edge.maxFrameBytes", 1024, 16 * 1024 * 1024),
+                positive(v, "edge.heartbeatSeconds", 1, 3600), positive(v, "edge.idleTimeoutSeconds", 2, 7200),
+                positive(v, "limits.userPerSecond", 1, 1_000_000), positive(v, "limits.userBurst", 1, 10_000_000),
+                positive(v, "limits.ipPerSecond", 1, 1_000_000), positive(v, "limits.ipBurst", 1, 10_000_000));
+        if (edge.idleTimeoutSeconds() <= edge.heartbeatSeconds()) {
+            throw new ConfigException("edge.idleTimeoutSeconds", "must be longer than edge.heartbeatSeconds");
+        }
+        String sender = (String) v.get("accounts.verificationSender");
+        if (!List.of("log", "file").contains(sender)) {
+            throw new ConfigException("accounts.verificationSender", "must be 'log' or 'file', got '" + sender + "'");
+        }
+        String file = (String) v.get("accounts.verificationFile");
+        AccountsConfig limits = new AccountsConfig(
+                Duration.ofSeconds(positive(v, "accounts.codeTtlSeconds", 10, 86_400)),
+                Duration.ofSeconds(positive(v, "accounts.linkCodeTtlSeconds", 10, 86_400)),
+                positive(v, "accounts.maxLinkedDevices", 1, 16), AccountsConfig.defaults().maxCodeAttempts());
+        Accounts accounts = new Accounts(sender, file.isEmpty() ? data.resolve("verification-codes.txt")
+                : Path.of(file).toAbsolutePath().normalize(), limits);
+        return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
-                Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances));
+                Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts);
+    }
+
+    private static int positive(Map<String, Object> v, String key, int min, int max) {
+        int value = (Integer) v.get(key);
+        if (value < min || value > max) {
+            throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
     }
 
     private static List<ConfigKey> keys() {
@@ -160,7 +201,24 @@ public record NodeConfig(
                 new ConfigKey("postgres.poolSize", ConfigKey.Type.INT, 8, "connections per pool"),
                 new ConfigKey("redis.url", ConfigKey.Type.STRING, "",
                         "Redis to use instead of the embedded one, redis://host:port"),
-                new ConfigKey("roles", ConfigKey.Type.LIST, Roles.ALL, "roles (verticles) this node runs")));
+                new ConfigKey("roles", ConfigKey.Type.LIST, Roles.ALL, "roles (verticles) this node runs"),
+                new ConfigKey("edge.maxFrameBytes", ConfigKey.Type.INT, 256 * 1024,
+                        "largest client frame; larger ones get 413, four times larger close the socket"),
+                new ConfigKey("edge.heartbeatSeconds", ConfigKey.Type.INT, 30, "heartbeat interval told to clients"),
+                new ConfigKey("edge.idleTimeoutSeconds", ConfigKey.Type.INT, 90, "a connection silent this long is closed"),
+                new ConfigKey("limits.userPerSecond", ConfigKey.Type.INT, 100, "requests per second per user (token bucket)"),
+                new ConfigKey("limits.userBurst", ConfigKey.Type.INT, 300, "burst of requests per user"),
+                new ConfigKey("limits.ipPerSecond", ConfigKey.Type.INT, 50,
+                        "connects and HTTP calls per second per IP address"),
+                new ConfigKey("limits.ipBurst", ConfigKey.Type.INT, 200, "burst of connects and HTTP calls per IP address"),
+                new ConfigKey("accounts.verificationSender", ConfigKey.Type.STRING, "log",
+                        "where verification codes go: log (the node's log) or file"),
+                new ConfigKey("accounts.verificationFile", ConfigKey.Type.STRING, "",
+                        "file for the 'file' sender (default DATA/verification-codes.txt)"),
+                new ConfigKey("accounts.codeTtlSeconds", ConfigKey.Type.INT, 600, "life of a verification code"),
+                new ConfigKey("accounts.linkCodeTtlSeconds", ConfigKey.Type.INT, 600, "life of a provisioning (link) code"),
+                new ConfigKey("accounts.maxLinkedDevices", ConfigKey.Type.INT, 4,
+                        "linked devices per account besides the primary")));
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

@@ -2,7 +2,13 @@ package io.parley.node;
 
 import io.parley.bus.Contracts;
 import io.parley.migrations.Migrator;
+import io.parley.accounts.AccountsConfig;
+import io.parley.accounts.AccountsVerticle;
+import io.parley.accounts.FileVerificationSender;
+import io.parley.accounts.LogVerificationSender;
+import io.parley.accounts.VerificationSender;
 import io.parley.sessions.EdgeConfig;
+import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,6 +27,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.net.BindException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +49,14 @@ public final class ParleyNode implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int NODE_POOL_SIZE = 2;
+    private static final int EDGE_AUTH_TIMEOUT_SECONDS = 10;
+    private static final int EDGE_WRITE_QUEUE_BYTES = 1024 * 1024;
+    private static final long EDGE_REQUEST_TIMEOUT_MS = 10_000;
 
     private final NodeConfig config;
+    private final Function<Vertx, VerificationSender> verificationSender;
+    private final Clock clock;
+    private final LocalDevices localDevices = new LocalDevices();
     private final String nodeId = UUID.randomUUID().toString();
     private final EmbeddedStores stores = new EmbeddedStores();
     private DataFolder data;
@@ -54,13 +68,20 @@ public final class ParleyNode implements AutoCloseable {
     private int httpPort;
     private boolean closed;
 
-    private ParleyNode(NodeConfig config) {
+    private ParleyNode(NodeConfig config, NodeHooks hooks) {
         this.config = config;
+        this.verificationSender = hooks.verificationSender().orElseGet(() -> configuredSender(config));
+        this.clock = hooks.clock();
     }
 
     /** Starts a node and returns once it serves; throws {@link NodeStartException} with the reason. */
     public static ParleyNode start(NodeConfig config) {
-        ParleyNode node = new ParleyNode(config);
+        return start(config, NodeHooks.none());
+    }
+
+    /** Starts a node with parts replaced (tests read verification codes through their own sender). */
+    public static ParleyNode start(NodeConfig config, NodeHooks hooks) {
+        ParleyNode node = new ParleyNode(config, hooks);
         try {
             node.startUp();
             return node;
@@ -117,11 +138,27 @@ public final class ParleyNode implements AutoCloseable {
                 .map(rows -> rows.iterator().next().getString("value"));
     }
 
+    private static Function<Vertx, VerificationSender> configuredSender(NodeConfig config) {
+        return config.accounts().verificationSender().equals("file")
+                ? vertx -> new FileVerificationSender(vertx, config.accounts().verificationFile())
+                : vertx -> new LogVerificationSender();
+    }
+
     private Future<?> deploy(Handler<Router> opsRoutes) {
         List<Future<?>> deployments = new ArrayList<>();
+        PoolOptions poolOptions = new PoolOptions().setMaxSize(config.postgresPoolSize());
+        if (config.hasRole(Roles.ACCOUNTS)) {
+            deployments.add(vertx.deployVerticle(() -> new AccountsVerticle(postgres, poolOptions, redis,
+                    config.accounts().limits(), verificationSender, clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.ACCOUNTS))));
+        }
         if (config.hasRole(Roles.EDGE)) {
-            EdgeConfig edge = new EdgeConfig(config.httpHost(), httpPort);
-            deployments.add(vertx.deployVerticle(() -> new SessionsVerticle(edge, opsRoutes),
+            NodeConfig.Edge limits = config.edge();
+            EdgeConfig edge = new EdgeConfig(config.httpHost(), httpPort, nodeId, limits.maxFrameBytes(),
+                    limits.heartbeatSeconds(), limits.idleTimeoutSeconds(), EDGE_AUTH_TIMEOUT_SECONDS,
+                    EDGE_WRITE_QUEUE_BYTES, EDGE_REQUEST_TIMEOUT_MS, new EdgeConfig.RateLimits(limits.userPerSecond(),
+                    limits.userBurst(), limits.ipPerSecond(), limits.ipBurst()));
+            deployments.add(vertx.deployVerticle(() -> new SessionsVerticle(edge, redis, localDevices, opsRoutes),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.EDGE)))
                     .recover(e -> Future.failedFuture(isBindFailure(e)
                             ? new NodeStartException("HTTP port " + httpPort + " on " + config.httpHost()
@@ -187,6 +224,11 @@ public final class ParleyNode implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** Devices connected to this node right now. */
+    public int connectedDevices() {
+        return localDevices.size();
     }
 
     /** Stops everything this node started: verticles and pools, then embedded stores, then the folder lock. */

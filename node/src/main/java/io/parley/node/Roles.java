@@ -5,8 +5,9 @@ import java.util.List;
 /** The roles a node can run; each is one verticle. A node runs all of them unless told otherwise. */
 final class Roles {
     static final String EDGE = "edge";
+    static final String ACCOUNTS = "accounts";
 
-    static final List<String> ALL = List.of(EDGE);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS);
 
     private Roles() {
     }

@@ -1,31 +1,114 @@
 package io.parley.sessions;
 
+import io.parley.bus.Addresses;
+import io.parley.bus.CloseCodes;
+import io.parley.bus.DeviceRoutes;
+import io.parley.bus.Failure;
+import io.parley.bus.Ids;
+import io.parley.proto.Evict;
+import io.parley.proto.NodePush;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * The edge: the node's one HTTP server. It mounts the routes the node hands it (health, metrics)
- * and, as Parley grows, the client endpoints. Several instances share the port.
+ * The edge: the node's HTTP server with /v1/ws (WebSocket, protobuf), /v1/sockjs (SockJS, protobuf
+ * JSON), the pre-connection HTTP API and the node's operator routes; and the node's bus address,
+ * where pushes and evictions for devices connected here arrive. Several instances share the port.
  */
 public final class SessionsVerticle extends VerticleBase {
-    private final EdgeConfig config;
-    private final Handler<Router> nodeRoutes;
-    private HttpServer server;
+    private static final long SWEEP_INTERVAL_MS = 5_000;
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-    public SessionsVerticle(EdgeConfig config, Handler<Router> nodeRoutes) {
+    private final EdgeConfig config;
+    private final RedisOptions redisOptions;
+    private final LocalDevices devices;
+    private final Handler<Router> nodeRoutes;
+    private final Set<DeviceSession> sessions = new HashSet<>();
+
+    public SessionsVerticle(EdgeConfig config, RedisOptions redisOptions, LocalDevices devices, Handler<Router> nodeRoutes) {
         this.config = config;
+        this.redisOptions = redisOptions;
+        this.devices = devices;
         this.nodeRoutes = nodeRoutes;
     }
 
     @Override
     public Future<?> start() {
+        Redis redis = Redis.createClient(vertx, redisOptions);
+        RateLimiter limiter = new RateLimiter(redis, config.rateLimits());
+        Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions);
+
         Router router = Router.router(vertx);
         nodeRoutes.handle(router);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-        return server.requestHandler(router).listen();
+        new HttpApi(vertx, limiter, config.requestTimeoutMs()).mount(router);
+        router.route("/v1/ws").handler(ctx -> {
+            // Paused so that the upgrade can still happen once the async rate check answers.
+            ctx.request().pause();
+            limiter.allowAddress(ctx.request().remoteAddress().hostAddress()).onComplete(allowed -> {
+                if (allowed.succeeded() && allowed.result()) {
+                    ctx.request().toWebSocket().onSuccess(ws ->
+                            new DeviceSession(edge, new WebSocketTransport(ws, config.writeQueueMaxBytes()), context));
+                } else {
+                    ctx.request().resume();
+                    HttpApi.error(ctx, allowed.succeeded() ? Failure.RATE_LIMITED.code() : Failure.UNAVAILABLE.code(),
+                            allowed.succeeded() ? "too many connections from this address" : "rate limiter unavailable");
+                }
+            });
+        });
+        router.post("/v1/sockjs/*").handler(BodyHandler.create().setBodyLimit(config.hardFrameLimit()));
+        router.route("/v1/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
+                        .setHeartbeatInterval(config.heartbeatSeconds() * 1000L)
+                        .setRegisterWriteHandler(false))
+                .socketHandler(socket -> new DeviceSession(edge, new SockJsTransport(socket, config.writeQueueMaxBytes()),
+                        context)));
+
+        vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> {
+            long now = System.currentTimeMillis();
+            new ArrayList<>(sessions).forEach(s -> s.sweep(now));
+        });
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.host()).setPort(config.port())
+                .setMaxWebSocketFrameSize(config.hardFrameLimit())
+                .setMaxWebSocketMessageSize(config.hardFrameLimit())
+                .setTcpNoDelay(true));
+        return Future.all(List.of(
+                vertx.eventBus().<Object>consumer(Addresses.node(config.nodeId()), message -> onNodeMessage(message.body()))
+                        .completion(),
+                server.requestHandler(router).listen()));
+    }
+
+    /** Pushes go to the device's local address; evictions straight to its session, if it is still here. */
+    private void onNodeMessage(Object body) {
+        if (body instanceof NodePush push) {
+            UUID userId = Ids.uuid(push.getDevice().getUserId(), "user_id");
+            vertx.eventBus().send(Addresses.device(userId, push.getDevice().getDeviceId()), push.getPush(), LOCAL);
+        } else if (body instanceof Evict evict) {
+            DeviceSession session = devices.get(Ids.uuid(evict.getDevice().getUserId(), "user_id"),
+                    evict.getDevice().getDeviceId());
+            if (session != null) {
+                session.evict(evict);
+            }
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        new ArrayList<>(sessions).forEach(s -> s.close(CloseCodes.SHUTTING_DOWN, "server shutting down"));
+        return Future.succeededFuture();
     }
 }

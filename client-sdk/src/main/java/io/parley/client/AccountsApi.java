@@ -1,0 +1,79 @@
+package io.parley.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.parley.proto.DeviceCredentials;
+import io.parley.proto.LinkDeviceRequest;
+import io.parley.proto.RegisterRequest;
+import io.parley.proto.RequestCodeRequest;
+import io.parley.proto.RequestCodeResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/** The steps before a connection exists: request a code, register, link a device (HTTP + protobuf JSON). */
+public final class AccountsApi {
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+    private final HttpClient http;
+    private final ServerAddress server;
+
+    public AccountsApi(Vertx vertx, ServerAddress server) {
+        this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()));
+        this.server = server;
+    }
+
+    public Future<RequestCodeResponse> requestCode(RequestCodeRequest request) {
+        return post("/v1/accounts/code", request, RequestCodeResponse.newBuilder());
+    }
+
+    public Future<DeviceCredentials> register(RegisterRequest request) {
+        return post("/v1/accounts", request, DeviceCredentials.newBuilder());
+    }
+
+    public Future<DeviceCredentials> link(LinkDeviceRequest request) {
+        return post("/v1/devices/link", request, DeviceCredentials.newBuilder());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends Message> Future<T> post(String path, Message body, Message.Builder answer) {
+        String json;
+        try {
+            json = PRINTER.print(body);
+        } catch (InvalidProtocolBufferException e) {
+            return Future.failedFuture(e);
+        }
+        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(server.host()).setPort(server.port())
+                        .setURI(path).putHeader("content-type", "application/json"))
+                .compose(request -> request.send(json))
+                .compose(response -> response.body().map(buffer -> {
+                    if (response.statusCode() != 200) {
+                        JsonObject error = safeJson(buffer.toString());
+                        throw new ParleyException(error.getInteger("code", response.statusCode()),
+                                error.getString("message", response.statusMessage()));
+                    }
+                    try {
+                        JsonFormat.parser().ignoringUnknownFields().merge(buffer.toString(), answer);
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new ParleyException(503, "server answered with something that is not a reply: " + e.getMessage());
+                    }
+                    return (T) answer.build();
+                }));
+    }
+
+    private static JsonObject safeJson(String text) {
+        try {
+            return new JsonObject(text);
+        } catch (RuntimeException e) {
+            return new JsonObject();
+        }
+    }
+
+    public Future<Void> close() {
+        return http.close();
+    }
+}

@@ -1,0 +1,218 @@
+package io.parley.client;
+
+import io.parley.proto.Authenticate;
+import io.parley.proto.ClientFrame;
+import io.parley.proto.DeviceCredentials;
+import io.parley.proto.Heartbeat;
+import io.parley.proto.Push;
+import io.parley.proto.Request;
+import io.parley.proto.Response;
+import io.parley.proto.ServerFrame;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's live connection to Parley over WebSocket: authenticates, sends requests and completes
+ * their futures with the responses, hands pushes to a handler, sends heartbeats, and reconnects
+ * with backoff when the connection drops (not when the server closed it for good: replaced,
+ * removed, unauthorized). Requests in flight when the connection drops fail with 503.
+ * All state is touched on the client's Vert.x context.
+ */
+public final class ParleyClient {
+    /** Close codes after which reconnecting cannot help. */
+    private static final Set<Integer> FINAL_CLOSES = Set.of(4401, 4409, 4410);
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyClient.class);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    private static final long MIN_BACKOFF_MS = 200;
+    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final ServerAddress server;
+    private final DeviceCredentials credentials;
+    private final WebSocketClient sockets;
+    private final Map<Long, Promise<Response>> pending = new HashMap<>();
+    private Handler<Push> pushHandler = push -> { };
+    private Consumer<String> connectionHandler = state -> { };
+    private WebSocket socket;
+    private long nextRequestId = 1;
+    private long heartbeatTimer = -1;
+    private int failedAttempts;
+    private boolean closedByUs;
+    private Integer finalCloseCode;
+
+    private ParleyClient(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
+        this.vertx = vertx;
+        this.server = server;
+        this.credentials = credentials;
+        this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES).setSsl(server.tls()));
+    }
+
+    /** Connects and authenticates once; later drops reconnect by themselves. */
+    public static Future<ParleyClient> connect(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
+        ParleyClient client = new ParleyClient(vertx, server, credentials);
+        return client.open().map(client);
+    }
+
+    public ParleyClient onPush(Handler<Push> handler) {
+        this.pushHandler = handler;
+        return this;
+    }
+
+    /** Told "connected", "disconnected" and "closed: <code> <reason>" as the connection changes. */
+    public ParleyClient onConnectionChange(Consumer<String> handler) {
+        this.connectionHandler = handler;
+        return this;
+    }
+
+    public DeviceCredentials credentials() {
+        return credentials;
+    }
+
+    public boolean isConnected() {
+        return socket != null && !socket.isClosed();
+    }
+
+    /** The code the server closed this connection with for good, if it did. */
+    public Integer finalCloseCode() {
+        return finalCloseCode;
+    }
+
+    private Future<Void> open() {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(server.host()).setPort(server.port())
+                .setURI("/v1/ws").setSsl(server.tls());
+        return sockets.connect(options).compose(ws -> {
+            socket = ws;
+            ws.binaryMessageHandler(this::onFrame);
+            ws.closeHandler(v -> onClosed(ws));
+            return send(Request.newBuilder().setAuthenticate(Authenticate.newBuilder().setUserId(credentials.getUserId())
+                    .setDeviceId(credentials.getDeviceId()).setPassword(credentials.getPassword())));
+        }).map(response -> {
+            failedAttempts = 0;
+            long heartbeatMs = Math.max(1, response.getAuthenticate().getHeartbeatSeconds()) * 1000L;
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> {
+                if (isConnected()) {
+                    send(Request.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()));
+                }
+            });
+            connectionHandler.accept("connected");
+            return null;
+        });
+    }
+
+    /** Sends a request; the future fails with {@link ParleyException} carrying the server's code. */
+    public Future<Response> send(Request.Builder request) {
+        if (socket == null || socket.isClosed()) {
+            return Future.failedFuture(new ParleyException(503, "not connected"));
+        }
+        long id = nextRequestId++;
+        Promise<Response> promise = Promise.promise();
+        pending.put(id, promise);
+        long timer = vertx.setTimer(REQUEST_TIMEOUT.toMillis(), t -> {
+            Promise<Response> late = pending.remove(id);
+            if (late != null) {
+                late.fail(new ParleyException(503, "no response within " + REQUEST_TIMEOUT.toSeconds() + " s"));
+            }
+        });
+        socket.writeBinaryMessage(Buffer.buffer(ClientFrame.newBuilder().setRequest(request.setId(id)).build().toByteArray()))
+                .onFailure(e -> {
+                    Promise<Response> lost = pending.remove(id);
+                    if (lost != null) {
+                        lost.fail(new ParleyException(503, "connection lost: " + e.getMessage()));
+                    }
+                });
+        return promise.future().andThen(r -> vertx.cancelTimer(timer));
+    }
+
+    private void onFrame(Buffer bytes) {
+        ServerFrame frame;
+        try {
+            frame = ServerFrame.parseFrom(bytes.getBytes());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            LOG.warn("server sent an unreadable frame: {}", e.getMessage());
+            return;
+        }
+        if (frame.hasPush()) {
+            pushHandler.handle(frame.getPush());
+            return;
+        }
+        Response response = frame.getResponse();
+        Promise<Response> promise = pending.remove(response.getId());
+        if (promise == null) {
+            LOG.debug("response to an unknown request {}: {}", response.getId(), response.getError().getMessage());
+        } else if (response.hasError()) {
+            promise.fail(new ParleyException(response.getError()));
+        } else {
+            promise.complete(response);
+        }
+    }
+
+    private void onClosed(WebSocket closed) {
+        if (closed != socket) {
+            return;
+        }
+        vertx.cancelTimer(heartbeatTimer);
+        pending.values().forEach(p -> p.tryFail(new ParleyException(503, "connection lost")));
+        pending.clear();
+        Short code = closed.closeStatusCode();
+        if (closedByUs) {
+            return;
+        }
+        if (code != null && FINAL_CLOSES.contains((int) code)) {
+            finalCloseCode = (int) code;
+            connectionHandler.accept("closed: " + code + " " + closed.closeReason());
+            return;
+        }
+        connectionHandler.accept("disconnected");
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(failedAttempts, 8));
+        long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        failedAttempts++;
+        vertx.setTimer(delay, t -> {
+            if (!closedByUs) {
+                open().onFailure(e -> {
+                    if (e instanceof ParleyException p && p.code() == 401) {
+                        finalCloseCode = 4401;
+                        connectionHandler.accept("closed: 4401 " + p.getMessage());
+                    } else if (socket == null || socket.isClosed()) {
+                        scheduleReconnect();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Drops the connection as a network failure would (the client reconnects). For tests and tools. */
+    public void dropConnection() {
+        if (socket != null) {
+            socket.close();
+        }
+    }
+
+    public Future<Void> close() {
+        closedByUs = true;
+        vertx.cancelTimer(heartbeatTimer);
+        Future<Void> closing = socket == null ? Future.succeededFuture() : socket.close();
+        return closing.eventually(sockets::close);
+    }
+}

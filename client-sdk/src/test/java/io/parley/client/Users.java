@@ -1,0 +1,46 @@
+package io.parley.client;
+
+import io.parley.proto.DeviceCredentials;
+import io.parley.proto.LinkDeviceRequest;
+import io.parley.proto.RegisterRequest;
+import io.parley.proto.Request;
+import io.parley.proto.RequestCodeRequest;
+import io.parley.proto.CreateLinkCodeRequest;
+import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Registers users and links devices through the real HTTP API of the test node. */
+final class Users {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private Users() {
+    }
+
+    static String uniqueName(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() + "_" + SEQUENCE.incrementAndGet();
+    }
+
+    static DeviceCredentials register(Vertx vertx, String username) {
+        AccountsApi api = new AccountsApi(vertx, TestNode.address());
+        Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(username).build()));
+        DeviceCredentials credentials = Await.result(api.register(RegisterRequest.newBuilder().setUsername(username)
+                .setCode(TestNode.CODES.codeFor(username)).setDeviceName("phone").build()));
+        api.close();
+        return credentials;
+    }
+
+    static ParleyClient connect(Vertx vertx, DeviceCredentials credentials) {
+        return Await.result(ParleyClient.connect(vertx, TestNode.address(), credentials));
+    }
+
+    /** Links a new device to the account of this connected primary. */
+    static DeviceCredentials link(Vertx vertx, ParleyClient primary, String deviceName) {
+        String code = Await.result(primary.send(Request.newBuilder()
+                .setCreateLinkCode(CreateLinkCodeRequest.getDefaultInstance()))).getCreateLinkCode().getCode();
+        AccountsApi api = new AccountsApi(vertx, TestNode.address());
+        DeviceCredentials linked = Await.result(api.link(LinkDeviceRequest.newBuilder().setCode(code)
+                .setDeviceName(deviceName).build()));
+        api.close();
+        return linked;
+    }
+}

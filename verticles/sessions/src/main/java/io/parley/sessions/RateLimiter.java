@@ -1,0 +1,55 @@
+package io.parley.sessions;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.UUID;
+
+/**
+ * Token buckets in Redis, shared by every node: one per user (requests) and one per IP address
+ * (connects and HTTP calls). A session leases several tokens per round trip and spends them
+ * locally, so a busy connection pays one Redis call per lease, not per request.
+ */
+final class RateLimiter {
+    static final int LEASE = 10;
+    private static final String TAKE = """
+            local b = redis.call('HMGET', KEYS[1], 't', 'ts')
+            local rate = tonumber(ARGV[1])
+            local burst = tonumber(ARGV[2])
+            local now = tonumber(ARGV[3])
+            local want = tonumber(ARGV[4])
+            local tokens = tonumber(b[1])
+            local ts = tonumber(b[2])
+            if tokens == nil then tokens = burst ts = now end
+            if now > ts then tokens = math.min(burst, tokens + (now - ts) * rate / 1000) end
+            local granted = math.min(want, math.floor(tokens))
+            tokens = tokens - granted
+            redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(math.max(now, ts)))
+            redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+            return granted""";
+
+    private final Redis redis;
+    private final EdgeConfig.RateLimits limits;
+
+    RateLimiter(Redis redis, EdgeConfig.RateLimits limits) {
+        this.redis = redis;
+        this.limits = limits;
+    }
+
+    /** Takes up to {@link #LEASE} tokens of the user's bucket; completes with how many it got (0: limited). */
+    Future<Integer> leaseForUser(UUID userId) {
+        return take("parley:rl:user:" + userId, limits.userPerSecond(), limits.userBurst(), LEASE);
+    }
+
+    /** One token of the address's bucket: true when the connect or call may go ahead. */
+    Future<Boolean> allowAddress(String address) {
+        return take("parley:rl:ip:" + address, limits.ipPerSecond(), limits.ipBurst(), 1).map(granted -> granted > 0);
+    }
+
+    private Future<Integer> take(String key, double rate, int burst, int want) {
+        return redis.send(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(String.valueOf(rate))
+                        .arg(burst).arg(System.currentTimeMillis()).arg(want))
+                .map(r -> r.toInteger());
+    }
+}
