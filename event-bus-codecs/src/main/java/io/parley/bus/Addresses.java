@@ -19,6 +19,14 @@ public final class Addresses {
     public static final String ACCOUNTS_DEVICE_SETS = PREFIX + "accounts.device-sets";
     /** accounts: block, contact and privacy relation of two users. Body: RelationRequest; reply: Relation. */
     public static final String ACCOUNTS_RELATION = PREFIX + "accounts.relation";
+    /** accounts: what a send from one user to another must check. Body: SendCheckRequest; reply: SendCheck. */
+    public static final String ACCOUNTS_SEND_CHECK = PREFIX + "accounts.send-check";
+    /** messaging: store envelopes in devices' inboxes and push them. Body: InboxDeliveries; reply: InboxDelivered. */
+    public static final String MESSAGING_DELIVER = PREFIX + "messaging.deliver";
+    /** messaging: a page of a device's inbox, for replay. Body: InboxPageRequest; reply: InboxPage. */
+    public static final String MESSAGING_INBOX_PAGE = PREFIX + "messaging.inbox-page";
+    /** Published: a block or contact between two users changed. Body: RelationChanged. */
+    public static final String RELATION_EVENTS = PREFIX + "events.relation";
     /** Published: a device connected, disconnected, was linked or removed. Body: DeviceEvent. */
     public static final String DEVICE_EVENTS = PREFIX + "events.device";
 

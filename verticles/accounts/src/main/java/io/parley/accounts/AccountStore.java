@@ -245,6 +245,18 @@ final class AccountStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
     }
 
+    /** Everything a send from `from` to `to` checks, in one round trip; empty when `to` does not exist. */
+    Future<Optional<Row>> sendCheck(UUID from, UUID to) {
+        return pool.preparedQuery("SELECT a.read_receipts_off, "
+                        + "EXISTS (SELECT 1 FROM blocks WHERE blocker_id = $2 AND blocked_id = $1), "
+                        + "(SELECT array_agg(device_id ORDER BY device_id) FROM devices WHERE user_id = $2), "
+                        + "(SELECT array_agg(device_id ORDER BY device_id) FROM devices WHERE user_id = $1), "
+                        + "(SELECT read_receipts_off FROM accounts WHERE user_id = $1) "
+                        + "FROM accounts a WHERE a.user_id = $2 AND NOT a.disabled")
+                .execute(Tuple.of(from, to))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+    }
+
     private static boolean isUniqueViolation(Throwable e) {
         return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
     }

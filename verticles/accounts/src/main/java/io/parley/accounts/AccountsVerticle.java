@@ -48,7 +48,7 @@ public final class AccountsVerticle extends VerticleBase {
         AccountStore store = new AccountStore(pool);
         AccountsService accounts = new AccountsService(vertx, store, config, senderFactory.apply(vertx),
                 new DevicePusher(vertx, new DeviceRoutes(redis)), clock);
-        PeopleService people = new PeopleService(store);
+        PeopleService people = new PeopleService(store, vertx.eventBus());
 
         vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> accounts.deleteExpiredCodes()
                 .onFailure(e -> LOG.warn("expired code sweep failed: {}", e.getMessage())));
@@ -59,6 +59,7 @@ public final class AccountsVerticle extends VerticleBase {
                 Rpc.serveInternal(vertx, Addresses.ACCOUNTS_AUTHENTICATE, accounts::authenticate).completion(),
                 Rpc.serveInternal(vertx, Addresses.ACCOUNTS_DEVICE_SETS, people::deviceSets).completion(),
                 Rpc.serveInternal(vertx, Addresses.ACCOUNTS_RELATION, people::relation).completion(),
+                Rpc.serveInternal(vertx, Addresses.ACCOUNTS_SEND_CHECK, people::sendCheck).completion(),
                 Rpc.serve(vertx, BodyCase.WHOAMI, (caller, q) -> accounts.whoami(caller)).completion(),
                 Rpc.serve(vertx, BodyCase.LIST_DEVICES, (caller, q) -> accounts.listDevices(caller)).completion(),
                 Rpc.serve(vertx, BodyCase.REMOVE_DEVICE, accounts::removeDevice).completion(),

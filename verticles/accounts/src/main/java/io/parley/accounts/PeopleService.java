@@ -42,9 +42,34 @@ final class PeopleService {
     private static final Ok OK = Ok.getDefaultInstance();
 
     private final AccountStore store;
+    private final io.vertx.core.eventbus.EventBus bus;
 
-    PeopleService(AccountStore store) {
+    PeopleService(AccountStore store, io.vertx.core.eventbus.EventBus bus) {
         this.store = store;
+        this.bus = bus;
+    }
+
+    /** Tells services that cache relation checks (messaging, presence) that this pair changed. */
+    private void relationChanged(UUID user, UUID other) {
+        bus.publish(io.parley.bus.Addresses.RELATION_EVENTS, io.parley.proto.RelationChanged.newBuilder()
+                .setUserId(Ids.bytes(user)).setOther(Ids.bytes(other)).build());
+    }
+
+    Future<io.parley.proto.SendCheck> sendCheck(io.parley.proto.SendCheckRequest request) {
+        UUID from = Ids.uuid(request.getFrom(), "from");
+        UUID to = Ids.uuid(request.getTo(), "to");
+        return store.sendCheck(from, to).map(found -> found.map(r -> {
+            io.parley.proto.SendCheck.Builder check = io.parley.proto.SendCheck.newBuilder().setExists(true)
+                    .setBlocked(r.getBoolean(1)).setToReadReceipts(!r.getBoolean(0))
+                    .setFromReadReceipts(!Boolean.TRUE.equals(r.getBoolean(4)));
+            if (r.getArrayOfIntegers(2) != null) {
+                check.addAllToDevices(java.util.Arrays.asList(r.getArrayOfIntegers(2)));
+            }
+            if (r.getArrayOfIntegers(3) != null) {
+                check.addAllFromDevices(java.util.Arrays.asList(r.getArrayOfIntegers(3)));
+            }
+            return check.build();
+        }).orElse(io.parley.proto.SendCheck.getDefaultInstance()));
     }
 
     Future<Contact> addContact(Caller caller, AddContactRequest request) {
@@ -59,7 +84,10 @@ final class PeopleService {
                     if (account.userId().equals(caller.userId())) {
                         return Future.failedFuture(Failure.BAD_REQUEST.exception("you cannot add yourself as a contact"));
                     }
-                    return store.addContact(caller.userId(), account.userId()).map(v -> contact(account));
+                    return store.addContact(caller.userId(), account.userId()).map(v -> {
+                        relationChanged(caller.userId(), account.userId());
+                        return contact(account);
+                    });
                 });
     }
 
@@ -73,7 +101,11 @@ final class PeopleService {
     }
 
     Future<Ok> removeContact(Caller caller, RemoveContactRequest request) {
-        return store.removeContact(caller.userId(), Ids.uuid(request.getUserId(), "user_id")).map(OK);
+        UUID other = Ids.uuid(request.getUserId(), "user_id");
+        return store.removeContact(caller.userId(), other).map(v -> {
+            relationChanged(caller.userId(), other);
+            return OK;
+        });
     }
 
     Future<ContactList> listContacts(Caller caller) {
@@ -127,11 +159,18 @@ final class PeopleService {
         }
         return store.account(target).compose(found -> found.isEmpty()
                 ? Future.failedFuture(Failure.NOT_FOUND.exception("no such user"))
-                : store.block(caller.userId(), target).map(OK));
+                : store.block(caller.userId(), target).map(v -> {
+                    relationChanged(caller.userId(), target);
+                    return OK;
+                }));
     }
 
     Future<Ok> unblock(Caller caller, UnblockRequest request) {
-        return store.unblock(caller.userId(), Ids.uuid(request.getUserId(), "user_id")).map(OK);
+        UUID other = Ids.uuid(request.getUserId(), "user_id");
+        return store.unblock(caller.userId(), other).map(v -> {
+            relationChanged(caller.userId(), other);
+            return OK;
+        });
     }
 
     Future<BlockedList> listBlocked(Caller caller) {
@@ -143,7 +182,10 @@ final class PeopleService {
         if (request.getPrivacy().getLastSeen() == Privacy.Audience.UNRECOGNIZED) {
             throw Failure.BAD_REQUEST.exception("last_seen must be EVERYONE, CONTACTS or NOBODY");
         }
-        return store.updatePrivacy(caller.userId(), request.getPrivacy()).map(request.getPrivacy());
+        return store.updatePrivacy(caller.userId(), request.getPrivacy()).map(v -> {
+            relationChanged(caller.userId(), caller.userId());
+            return request.getPrivacy();
+        });
     }
 
     Future<Privacy> getPrivacy(Caller caller) {
