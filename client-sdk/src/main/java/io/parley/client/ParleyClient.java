@@ -43,11 +43,12 @@ public final class ParleyClient {
     private static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
     private final Vertx vertx;
+    private final io.vertx.core.Context context;
     private final ServerAddress server;
     private final DeviceCredentials credentials;
     private final WebSocketClient sockets;
     private final Map<Long, Promise<Response>> pending = new HashMap<>();
-    private Handler<Push> pushHandler = push -> { };
+    private final java.util.List<Handler<Push>> pushHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Consumer<String> connectionHandler = state -> { };
     private WebSocket socket;
     private long nextRequestId = 1;
@@ -58,6 +59,7 @@ public final class ParleyClient {
 
     private ParleyClient(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.server = server;
         this.credentials = credentials;
         this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -67,11 +69,25 @@ public final class ParleyClient {
     /** Connects and authenticates once; later drops reconnect by themselves. */
     public static Future<ParleyClient> connect(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
         ParleyClient client = new ParleyClient(vertx, server, credentials);
-        return client.open().map(client);
+        return client.onContext(client::open).map(client);
     }
 
+    /**
+     * Runs work on this client's own context, where all its state lives: callers on any thread
+     * (an app's UI thread, a test) get the same ordering as the socket's callbacks.
+     */
+    public <T> Future<T> onContext(java.util.function.Supplier<Future<T>> work) {
+        if (Vertx.currentContext() == context) {
+            return work.get();
+        }
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> work.get().onComplete(promise));
+        return promise.future();
+    }
+
+    /** Adds a handler for pushes (envelopes, device changes, presence, typing); all handlers see all pushes. */
     public ParleyClient onPush(Handler<Push> handler) {
-        this.pushHandler = handler;
+        pushHandlers.add(handler);
         return this;
     }
 
@@ -79,6 +95,10 @@ public final class ParleyClient {
     public ParleyClient onConnectionChange(Consumer<String> handler) {
         this.connectionHandler = handler;
         return this;
+    }
+
+    public Vertx vertx() {
+        return vertx;
     }
 
     public DeviceCredentials credentials() {
@@ -101,7 +121,7 @@ public final class ParleyClient {
             socket = ws;
             ws.binaryMessageHandler(this::onFrame);
             ws.closeHandler(v -> onClosed(ws));
-            return send(Request.newBuilder().setAuthenticate(Authenticate.newBuilder().setUserId(credentials.getUserId())
+            return write(Request.newBuilder().setAuthenticate(Authenticate.newBuilder().setUserId(credentials.getUserId())
                     .setDeviceId(credentials.getDeviceId()).setPassword(credentials.getPassword())));
         }).map(response -> {
             failedAttempts = 0;
@@ -109,7 +129,7 @@ public final class ParleyClient {
             vertx.cancelTimer(heartbeatTimer);
             heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> {
                 if (isConnected()) {
-                    send(Request.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()));
+                    write(Request.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()));
                 }
             });
             connectionHandler.accept("connected");
@@ -119,6 +139,10 @@ public final class ParleyClient {
 
     /** Sends a request; the future fails with {@link ParleyException} carrying the server's code. */
     public Future<Response> send(Request.Builder request) {
+        return onContext(() -> write(request));
+    }
+
+    private Future<Response> write(Request.Builder request) {
         if (socket == null || socket.isClosed()) {
             return Future.failedFuture(new ParleyException(503, "not connected"));
         }
@@ -150,7 +174,7 @@ public final class ParleyClient {
             return;
         }
         if (frame.hasPush()) {
-            pushHandler.handle(frame.getPush());
+            pushHandlers.forEach(h -> h.handle(frame.getPush()));
             return;
         }
         Response response = frame.getResponse();
@@ -204,15 +228,15 @@ public final class ParleyClient {
 
     /** Drops the connection as a network failure would (the client reconnects). For tests and tools. */
     public void dropConnection() {
-        if (socket != null) {
-            socket.close();
-        }
+        onContext(() -> socket == null ? Future.succeededFuture() : socket.close());
     }
 
     public Future<Void> close() {
-        closedByUs = true;
-        vertx.cancelTimer(heartbeatTimer);
-        Future<Void> closing = socket == null ? Future.succeededFuture() : socket.close();
-        return closing.eventually(sockets::close);
+        return onContext(() -> {
+            closedByUs = true;
+            vertx.cancelTimer(heartbeatTimer);
+            Future<Void> closing = socket == null ? Future.succeededFuture() : socket.close();
+            return closing.eventually(sockets::close);
+        });
     }
 }

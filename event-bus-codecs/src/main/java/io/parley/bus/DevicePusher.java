@@ -13,11 +13,14 @@ import java.util.UUID;
 /**
  * Pushes to devices from any verticle on any node: looks up each device's route and sends to the
  * owning node's address, fire-and-forget. A device that is not connected gets nothing here; what
- * must reach it waits in its inbox.
+ * must reach it waits in its inbox. Route look-ups may complete out of order (pooled Redis
+ * connections), so pushes are handed to the bus in the order they were asked for: two messages
+ * pushed one after the other reach a device in that order.
  */
 public final class DevicePusher {
     private final Vertx vertx;
     private final DeviceRoutes routes;
+    private final java.util.ArrayDeque<Future<Runnable>> inOrder = new java.util.ArrayDeque<>();
 
     public DevicePusher(Vertx vertx, DeviceRoutes routes) {
         this.vertx = vertx;
@@ -30,18 +33,41 @@ public final class DevicePusher {
 
     /** Sends the push to whichever of these devices are connected; completes with how many were routed. */
     public Future<Integer> push(List<DeviceRef> devices, Push push) {
-        return routes.lookup(devices).map(found -> {
-            int routed = 0;
+        return pushEach(devices, java.util.Collections.nCopies(devices.size(), push));
+    }
+
+    /**
+     * Sends pushes.get(i) to devices.get(i), for each connected device, with one route look-up in all.
+     * Call it from one context (the owning verticle's), as the ordering relies on it.
+     */
+    public Future<Integer> pushEach(List<DeviceRef> devices, List<Push> pushes) {
+        io.vertx.core.Promise<Integer> routed = io.vertx.core.Promise.promise();
+        Future<Runnable> send = routes.lookup(devices).map(found -> () -> {
+            int count = 0;
             for (int i = 0; i < devices.size(); i++) {
                 Optional<DeviceRoutes.Route> route = found.get(i);
                 if (route.isPresent()) {
                     vertx.eventBus().send(Addresses.node(route.get().nodeId()),
-                            NodePush.newBuilder().setDevice(devices.get(i)).setPush(push).build());
-                    routed++;
+                            NodePush.newBuilder().setDevice(devices.get(i)).setPush(pushes.get(i)).build());
+                    count++;
                 }
             }
-            return routed;
+            routed.complete(count);
         });
+        send.onFailure(routed::tryFail);
+        inOrder.add(send);
+        send.onComplete(done -> drain());
+        return routed.future();
+    }
+
+    /** Runs the sends whose look-ups are done, oldest first, stopping at the first still waiting. */
+    private void drain() {
+        while (!inOrder.isEmpty() && inOrder.peek().isComplete()) {
+            Future<Runnable> head = inOrder.poll();
+            if (head.succeeded()) {
+                head.result().run();
+            }
+        }
     }
 
     public Future<Integer> push(UUID userId, int deviceId, Push push) {

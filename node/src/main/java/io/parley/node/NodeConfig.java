@@ -28,7 +28,8 @@ public record NodeConfig(
         List<String> roles,
         Map<String, Integer> instances,
         Edge edge,
-        Accounts accounts) {
+        Accounts accounts,
+        int messagingSweepSeconds) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -55,7 +56,7 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts);
+                accounts, messagingSweepSeconds);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -179,7 +180,8 @@ public record NodeConfig(
                 : Path.of(file).toAbsolutePath().normalize(), limits);
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
-                Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts);
+                Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
+                positive(v, "messaging.sweepSeconds", 1, 3600));
     }
 
     private static int positive(Map<String, Object> v, String key, int min, int max) {
@@ -218,7 +220,9 @@ public record NodeConfig(
                 new ConfigKey("accounts.codeTtlSeconds", ConfigKey.Type.INT, 600, "life of a verification code"),
                 new ConfigKey("accounts.linkCodeTtlSeconds", ConfigKey.Type.INT, 600, "life of a provisioning (link) code"),
                 new ConfigKey("accounts.maxLinkedDevices", ConfigKey.Type.INT, 4,
-                        "linked devices per account besides the primary")));
+                        "linked devices per account besides the primary"),
+                new ConfigKey("messaging.sweepSeconds", ConfigKey.Type.INT, 30,
+                        "how often expired disappearing messages and old send records are deleted")));
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

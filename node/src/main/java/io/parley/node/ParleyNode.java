@@ -7,6 +7,8 @@ import io.parley.accounts.AccountsVerticle;
 import io.parley.accounts.FileVerificationSender;
 import io.parley.accounts.LogVerificationSender;
 import io.parley.accounts.VerificationSender;
+import io.parley.messaging.MessagingConfig;
+import io.parley.messaging.MessagingVerticle;
 import io.parley.sessions.EdgeConfig;
 import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
@@ -151,6 +153,11 @@ public final class ParleyNode implements AutoCloseable {
             deployments.add(vertx.deployVerticle(() -> new AccountsVerticle(postgres, poolOptions, redis,
                     config.accounts().limits(), verificationSender, clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.ACCOUNTS))));
+        }
+        if (config.hasRole(Roles.MESSAGING)) {
+            deployments.add(vertx.deployVerticle(() -> new MessagingVerticle(postgres, poolOptions, redis,
+                    MessagingConfig.defaults().withSweepInterval(Duration.ofSeconds(config.messagingSweepSeconds())), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.MESSAGING))));
         }
         if (config.hasRole(Roles.EDGE)) {
             NodeConfig.Edge limits = config.edge();

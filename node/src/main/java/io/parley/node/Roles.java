@@ -6,8 +6,9 @@ import java.util.List;
 final class Roles {
     static final String EDGE = "edge";
     static final String ACCOUNTS = "accounts";
+    static final String MESSAGING = "messaging";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING);
 
     private Roles() {
     }

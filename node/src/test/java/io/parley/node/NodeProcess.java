@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A node run as its own OS process (as {@code ./parley start} runs it), with its output captured. */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("Parley ready on http://[^:]+:(\\d+)");
 
     private final Process process;
@@ -28,13 +28,19 @@ final class NodeProcess implements AutoCloseable {
         reader.start();
     }
 
-    static NodeProcess start(String... args) throws IOException {
+    public static NodeProcess start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** Starts a node process with these PARLEY_* variables (and no others from this environment). */
+    public static NodeProcess start(java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));
+        builder.environment().putAll(environment);
         return new NodeProcess(builder.start());
     }
 
@@ -49,7 +55,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Waits for the ready line and returns the HTTP port it names. */
-    int awaitReady(Duration timeout) throws InterruptedException {
+    public int awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             synchronized (lines) {
@@ -68,29 +74,29 @@ final class NodeProcess implements AutoCloseable {
         throw new AssertionError("node not ready within " + timeout + ":\n" + output());
     }
 
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("node still running after " + timeout + ":\n" + output());
         }
         return process.exitValue();
     }
 
-    String output() {
+    public String output() {
         synchronized (lines) {
             return String.join("\n", lines);
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    void signal(String signal) throws IOException, InterruptedException {
+    public void signal(String signal) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
     }
 
     /** The pid written in a server's pid file in the data folder (PostgreSQL's postmaster.pid, Redis's pid file). */
-    static Optional<Long> pidIn(Path pidFile) throws IOException {
+    public static Optional<Long> pidIn(Path pidFile) throws IOException {
         if (!Files.exists(pidFile)) {
             return Optional.empty();
         }

@@ -13,7 +13,11 @@ import io.parley.proto.Authenticated;
 import io.parley.proto.ClientFrame;
 import io.parley.proto.DeviceEvent;
 import io.parley.proto.Error;
+import io.parley.proto.Envelope;
 import io.parley.proto.Evict;
+import io.parley.proto.InboxDrained;
+import io.parley.proto.InboxPage;
+import io.parley.proto.InboxPageRequest;
 import io.parley.proto.HeartbeatAck;
 import io.parley.proto.Push;
 import io.parley.proto.Request;
@@ -23,6 +27,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -38,6 +44,11 @@ final class DeviceSession {
     private static final FieldDescriptor[] REQUEST_FIELDS = fieldsByNumber(Request.getDescriptor());
     private static final FieldDescriptor[] RESPONSE_FIELDS = fieldsByNumber(Response.getDescriptor());
     private static final long ROUTE_REFRESH_MS = DeviceRoutes.ROUTE_TTL_SECONDS * 1000L / 2;
+    private static final int REPLAY_PAGE = 200;
+    private static final int REPLAY_ATTEMPTS = 3;
+    private static final long REPLAY_RETRY_MS = 500;
+    /** Live envelopes held back while the inbox replays; beyond this the replay reads one more page. */
+    private static final int MAX_HELD = 1_000;
 
     private final Edge edge;
     private final Transport transport;
@@ -52,6 +63,11 @@ final class DeviceSession {
     private Caller caller;
     private DeviceRoutes.Route route;
     private volatile MessageConsumer<Message> consumer;
+    private boolean replaying;
+    private long replayedUpTo;
+    private long replayed;
+    private boolean heldOverflow;
+    private final List<Envelope> held = new ArrayList<>();
 
     DeviceSession(Edge edge, Transport transport, Context context) {
         this.edge = edge;
@@ -123,10 +139,13 @@ final class DeviceSession {
                         request.getAuthenticate(), timeout()))
                 .compose(ok -> bind(Ids.uuid(request.getAuthenticate().getUserId(), "user_id"),
                         request.getAuthenticate().getDeviceId()))
-                .onSuccess(v -> respond(Response.newBuilder().setId(request.getId()).setAuthenticate(Authenticated.newBuilder()
-                        .setServerTimeMs(System.currentTimeMillis())
-                        .setHeartbeatSeconds(edge.config().heartbeatSeconds())
-                        .setMaxFrameBytes(edge.config().maxFrameBytes()))))
+                .onSuccess(v -> {
+                    respond(Response.newBuilder().setId(request.getId()).setAuthenticate(Authenticated.newBuilder()
+                            .setServerTimeMs(System.currentTimeMillis())
+                            .setHeartbeatSeconds(edge.config().heartbeatSeconds())
+                            .setMaxFrameBytes(edge.config().maxFrameBytes())));
+                    startReplay();
+                })
                 .onFailure(e -> {
                     authenticating = false;
                     int code = Failure.codeOf(e);
@@ -206,7 +225,82 @@ final class DeviceSession {
 
     /** A push for this device from its bus address. Nothing is queued beyond the socket's bound. */
     private void deliver(Push push) {
+        if (replaying && push.hasEnvelope()) {
+            if (held.size() < MAX_HELD) {
+                held.add(push.getEnvelope());
+            } else {
+                heldOverflow = true;
+            }
+            return;
+        }
         send(ServerFrame.newBuilder().setPush(push).build());
+    }
+
+    /**
+     * Sends every envelope waiting in the device's inbox, in order and page by page, before any
+     * new one: live envelopes that arrive meanwhile are held back and sent after, without those
+     * the replay already sent. The replay waits for the socket to drain rather than overfill it.
+     */
+    private void startReplay() {
+        replaying = true;
+        replayPage(0, 0);
+    }
+
+    private void replayPage(long after, int attempt) {
+        if (closed) {
+            return;
+        }
+        edge.vertx().eventBus().<InboxPage>request(Addresses.MESSAGING_INBOX_PAGE, InboxPageRequest.newBuilder()
+                        .setDevice(DevicePusher.ref(caller.userId(), caller.deviceId())).setAfterSequence(after)
+                        .setLimit(REPLAY_PAGE).build(), timeout())
+                .onSuccess(reply -> writeReplay(reply.body().getEnvelopesList().iterator(),
+                        reply.body().getEnvelopesCount() == REPLAY_PAGE))
+                .onFailure(e -> {
+                    if (attempt + 1 < REPLAY_ATTEMPTS) {
+                        edge.vertx().setTimer(REPLAY_RETRY_MS << attempt, t -> replayPage(after, attempt + 1));
+                    } else {
+                        LOG.warn("inbox replay stopped; the rest comes at the next connection [device: {}]: {}", caller,
+                                e.getMessage());
+                        finishReplay();
+                    }
+                });
+    }
+
+    private void writeReplay(java.util.Iterator<Envelope> envelopes, boolean morePages) {
+        while (envelopes.hasNext()) {
+            if (closed) {
+                return;
+            }
+            if (transport.writeQueueFull()) {
+                transport.drainHandler(v -> writeReplay(envelopes, morePages));
+                return;
+            }
+            Envelope envelope = envelopes.next();
+            transport.send(ServerFrame.newBuilder().setPush(Push.newBuilder().setEnvelope(envelope)).build());
+            replayedUpTo = envelope.getSequence();
+            replayed++;
+        }
+        if (morePages) {
+            replayPage(replayedUpTo, 0);
+        } else {
+            finishReplay();
+        }
+    }
+
+    private void finishReplay() {
+        if (heldOverflow) {
+            heldOverflow = false;
+            held.clear();
+            replayPage(replayedUpTo, 0);
+            return;
+        }
+        replaying = false;
+        held.stream().filter(e -> e.getSequence() > replayedUpTo)
+                .sorted(java.util.Comparator.comparingLong(Envelope::getSequence))
+                .forEach(e -> send(ServerFrame.newBuilder().setPush(Push.newBuilder().setEnvelope(e)).build()));
+        held.clear();
+        send(ServerFrame.newBuilder().setPush(Push.newBuilder().setInboxDrained(InboxDrained.newBuilder()
+                .setReplayed(replayed))).build());
     }
 
     private void respond(Response.Builder response) {

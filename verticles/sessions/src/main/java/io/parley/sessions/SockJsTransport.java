@@ -67,6 +67,11 @@ final class SockJsTransport implements Transport {
     }
 
     @Override
+    public void drainHandler(Handler<Void> handler) {
+        socket.drainHandler(handler);
+    }
+
+    @Override
     public void closeHandler(Handler<Void> handler) {
         socket.endHandler(handler);
     }

@@ -24,6 +24,9 @@ interface Transport {
 
     void closeHandler(Handler<Void> handler);
 
+    /** Called once when the write queue has room again. */
+    void drainHandler(Handler<Void> handler);
+
     final class MalformedFrameException extends RuntimeException {
         MalformedFrameException(String message) {
             super(message);

@@ -57,6 +57,11 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
+    public void drainHandler(Handler<Void> handler) {
+        socket.drainHandler(handler);
+    }
+
+    @Override
     public void closeHandler(Handler<Void> handler) {
         socket.closeHandler(handler);
     }

@@ -1,0 +1,255 @@
+package io.parley.messaging;
+
+import com.google.protobuf.ByteString;
+import io.parley.bus.Ids;
+import io.parley.proto.Envelope;
+import io.parley.proto.Receipt;
+import io.parley.proto.SystemNotice;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The messaging verticle's SQL: batched inbox inserts (one statement per batch, arrays unnested),
+ * batched acks, idempotency records, replay pages, expiry. Nothing else touches these tables.
+ */
+final class InboxStore {
+    private static final String INSERT_SENT = "INSERT INTO sent_messages (sender_user, sender_device, client_message_id, "
+            + "message_id, recipient, server_ts) SELECT * FROM UNNEST($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], "
+            + "$5::uuid[], $6::int8[]) ON CONFLICT DO NOTHING RETURNING message_id";
+    private static final String FIND_SENT = "SELECT s.sender_user, s.sender_device, s.client_message_id, s.message_id, "
+            + "s.server_ts FROM sent_messages s JOIN UNNEST($1::uuid[], $2::int[], $3::uuid[]) AS k(u, d, c) "
+            + "ON s.sender_user = k.u AND s.sender_device = k.d AND s.client_message_id = k.c";
+    // Messages and edits take the conversation's disappearing timer, looked up in the same statement.
+    private static final String INSERT_INBOX = "INSERT INTO inbox (user_id, device_id, message_id, sender_user, "
+            + "sender_device, conversation_user, kind, content_type, content, refers_to, server_ts, expires_at, extra) "
+            + "SELECT u.user_id, u.device_id, u.message_id, u.sender_user, u.sender_device, u.conversation_user, u.kind, "
+            + "u.content_type, u.content, u.refers_to, u.server_ts, "
+            + "CASE WHEN u.kind IN (0, 2) AND t.seconds IS NOT NULL THEN u.server_ts + t.seconds * 1000::int8 END, u.extra "
+            + "FROM UNNEST($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::int[], $6::uuid[], $7::int2[], $8::int[], "
+            + "$9::bytea[], $10::uuid[], $11::int8[], $12::bytea[]) WITH ORDINALITY AS u(user_id, device_id, message_id, "
+            + "sender_user, sender_device, conversation_user, kind, content_type, content, refers_to, server_ts, extra, n) "
+            + "LEFT JOIN conversation_timers t ON t.user_a = LEAST(u.user_id, u.conversation_user) "
+            + "AND t.user_b = GREATEST(u.user_id, u.conversation_user) ORDER BY u.n "
+            + "RETURNING user_id, device_id, message_id, seq, expires_at";
+    private static final String DELETE_ACKED = "DELETE FROM inbox i USING UNNEST($1::uuid[], $2::int[], $3::int8[]) "
+            + "AS a(u, d, s) WHERE i.user_id = a.u AND i.device_id = a.d AND i.seq = a.s RETURNING i.user_id, i.device_id, i.seq";
+    private static final String PAGE = "SELECT seq, message_id, sender_user, sender_device, conversation_user, kind, "
+            + "content_type, content, refers_to, server_ts, expires_at, extra FROM inbox WHERE user_id = $1 AND device_id = $2 "
+            + "AND seq > $3 AND (expires_at IS NULL OR expires_at > $4) ORDER BY seq LIMIT $5";
+
+    private final Pool pool;
+
+    InboxStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    /** An accepted send's idempotency record. */
+    record SentRecord(UUID senderUser, int senderDevice, UUID clientMessageId, UUID messageId, UUID recipient,
+            long serverTs) {
+        String key() {
+            return senderUser + "/" + senderDevice + "/" + clientMessageId;
+        }
+    }
+
+    /** Records these sends; returns the message ids that are new (the others are retries). */
+    Future<List<UUID>> insertSent(SqlConnection tx, List<SentRecord> sends) {
+        int n = sends.size();
+        UUID[] users = new UUID[n];
+        Integer[] devices = new Integer[n];
+        UUID[] clientIds = new UUID[n];
+        UUID[] messageIds = new UUID[n];
+        UUID[] recipients = new UUID[n];
+        Long[] timestamps = new Long[n];
+        for (int i = 0; i < n; i++) {
+            SentRecord s = sends.get(i);
+            users[i] = s.senderUser();
+            devices[i] = s.senderDevice();
+            clientIds[i] = s.clientMessageId();
+            messageIds[i] = s.messageId();
+            recipients[i] = s.recipient();
+            timestamps[i] = s.serverTs();
+        }
+        return tx.preparedQuery(INSERT_SENT).execute(Tuple.of(users, devices, clientIds, messageIds, recipients, timestamps))
+                .map(rows -> {
+                    List<UUID> inserted = new ArrayList<>(rows.size());
+                    rows.forEach(r -> inserted.add(r.getUUID(0)));
+                    return inserted;
+                });
+    }
+
+    /** The first results of sends already recorded, by {@link SentRecord#key()}. */
+    Future<Map<String, SentRecord>> findSent(SqlConnection tx, List<SentRecord> sends) {
+        UUID[] users = sends.stream().map(SentRecord::senderUser).toArray(UUID[]::new);
+        Integer[] devices = sends.stream().map(SentRecord::senderDevice).toArray(Integer[]::new);
+        UUID[] clientIds = sends.stream().map(SentRecord::clientMessageId).toArray(UUID[]::new);
+        return tx.preparedQuery(FIND_SENT).execute(Tuple.of(users, devices, clientIds)).map(rows -> {
+            Map<String, SentRecord> found = new HashMap<>();
+            rows.forEach(r -> {
+                SentRecord s = new SentRecord(r.getUUID(0), r.getInteger(1), r.getUUID(2), r.getUUID(3), null, r.getLong(4));
+                found.put(s.key(), s);
+            });
+            return found;
+        });
+    }
+
+    /** Inserts the rows in order; returns each row's envelope completed with its sequence and expiry. */
+    Future<List<Envelope>> insertInbox(SqlConnection tx, List<InboxRow> rows) {
+        int n = rows.size();
+        UUID[] users = new UUID[n];
+        Integer[] devices = new Integer[n];
+        UUID[] messageIds = new UUID[n];
+        UUID[] senders = new UUID[n];
+        Integer[] senderDevices = new Integer[n];
+        UUID[] conversations = new UUID[n];
+        Short[] kinds = new Short[n];
+        Integer[] contentTypes = new Integer[n];
+        Buffer[] contents = new Buffer[n];
+        UUID[] refersTo = new UUID[n];
+        Long[] timestamps = new Long[n];
+        Buffer[] extras = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            InboxRow row = rows.get(i);
+            Envelope e = row.envelope();
+            users[i] = row.userId();
+            devices[i] = row.deviceId();
+            messageIds[i] = Ids.uuid(e.getMessageId(), "message_id");
+            senders[i] = Ids.uuid(e.getSenderUser(), "sender_user");
+            senderDevices[i] = e.getSenderDevice();
+            conversations[i] = Ids.uuid(e.getConversationUser(), "conversation_user");
+            kinds[i] = (short) e.getKindValue();
+            contentTypes[i] = e.getContentType();
+            contents[i] = e.getContent().isEmpty() ? null : Buffer.buffer(e.getContent().toByteArray());
+            refersTo[i] = e.getRefersTo().isEmpty() ? null : Ids.uuid(e.getRefersTo(), "refers_to");
+            timestamps[i] = e.getServerTimestampMs();
+            extras[i] = extra(e);
+        }
+        return tx.preparedQuery(INSERT_INBOX).execute(Tuple.tuple(List.of(users, devices, messageIds, senders, senderDevices,
+                        conversations, kinds, contentTypes, contents, refersTo, timestamps, extras)))
+                .map(result -> {
+                    // RETURNING's order is not promised: match each row back by device and message.
+                    Map<String, Row> byKey = new HashMap<>(n * 2);
+                    result.forEach(r -> byKey.put(r.getUUID("user_id") + "/" + r.getInteger("device_id") + "/"
+                            + r.getUUID("message_id"), r));
+                    List<Envelope> stored = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        Row r = byKey.get(users[i] + "/" + devices[i] + "/" + messageIds[i]);
+                        Envelope.Builder e = rows.get(i).envelope().toBuilder().setSequence(r.getLong("seq"));
+                        Long expires = r.getLong("expires_at");
+                        if (expires != null) {
+                            e.setExpiresAtMs(expires);
+                        }
+                        stored.add(e.build());
+                    }
+                    return stored;
+                });
+    }
+
+    /** Deletes acked rows; returns "user/device/seq" of those that existed. */
+    Future<List<String>> deleteAcked(SqlConnection tx, List<UUID> users, List<Integer> devices, List<Long> sequences) {
+        return tx.preparedQuery(DELETE_ACKED).execute(Tuple.of(users.toArray(UUID[]::new), devices.toArray(Integer[]::new),
+                sequences.toArray(Long[]::new))).map(rows -> {
+                    List<String> deleted = new ArrayList<>();
+                    rows.forEach(r -> deleted.add(r.getUUID(0) + "/" + r.getInteger(1) + "/" + r.getLong(2)));
+                    return deleted;
+                });
+    }
+
+    Future<List<Envelope>> page(UUID userId, int deviceId, long afterSequence, int limit, long nowMs) {
+        return pool.preparedQuery(PAGE).execute(Tuple.of(userId, deviceId, afterSequence, nowMs, limit)).map(rows -> {
+            List<Envelope> page = new ArrayList<>(rows.size());
+            rows.forEach(r -> page.add(envelope(r)));
+            return page;
+        });
+    }
+
+    Future<Optional<SentRecord>> sentMessage(UUID messageId) {
+        return pool.preparedQuery("SELECT sender_user, sender_device, client_message_id, message_id, recipient, server_ts "
+                        + "FROM sent_messages WHERE message_id = $1").execute(Tuple.of(messageId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()).map(r ->
+                        new SentRecord(r.getUUID(0), r.getInteger(1), r.getUUID(2), r.getUUID(3), r.getUUID(4), r.getLong(5))));
+    }
+
+    /** Removes the original's envelopes not yet delivered (delete for everyone). */
+    Future<Integer> deletePending(UUID messageId) {
+        return pool.preparedQuery("DELETE FROM inbox WHERE message_id = $1 AND kind IN (0, 2)").execute(Tuple.of(messageId))
+                .map(r -> r.rowCount());
+    }
+
+    /** Sets a pair's timer; PostgreSQL orders the pair (Java's UUID order differs from PostgreSQL's). */
+    Future<Void> setTimer(UUID a, UUID b, int seconds, long nowMs) {
+        if (seconds == 0) {
+            return pool.preparedQuery("DELETE FROM conversation_timers WHERE user_a = LEAST($1::uuid, $2::uuid) "
+                    + "AND user_b = GREATEST($1::uuid, $2::uuid)").execute(Tuple.of(a, b)).mapEmpty();
+        }
+        return pool.preparedQuery("INSERT INTO conversation_timers (user_a, user_b, seconds, changed_at) "
+                        + "VALUES (LEAST($1::uuid, $2::uuid), GREATEST($1::uuid, $2::uuid), $3, $4) "
+                        + "ON CONFLICT (user_a, user_b) DO UPDATE SET seconds = $3, changed_at = $4")
+                .execute(Tuple.of(a, b, seconds, nowMs)).mapEmpty();
+    }
+
+    /** Deletes expired envelopes and send records past the delete-for-everyone window. */
+    Future<int[]> sweep(long nowMs, long sentRetentionMs) {
+        return pool.preparedQuery("DELETE FROM inbox WHERE expires_at < $1").execute(Tuple.of(nowMs))
+                .compose(expired -> pool.preparedQuery("DELETE FROM sent_messages WHERE server_ts < $1")
+                        .execute(Tuple.of(nowMs - sentRetentionMs))
+                        .map(old -> new int[] {expired.rowCount(), old.rowCount()}));
+    }
+
+    private static Buffer extra(Envelope e) {
+        if (e.hasReceipt()) {
+            return Buffer.buffer(e.getReceipt().toByteArray());
+        }
+        if (e.hasNotice()) {
+            return Buffer.buffer(e.getNotice().toByteArray());
+        }
+        return null;
+    }
+
+    private static Envelope envelope(Row r) {
+        Envelope.Builder e = Envelope.newBuilder().setSequence(r.getLong("seq"))
+                .setMessageId(Ids.bytes(r.getUUID("message_id")))
+                .setSenderUser(Ids.bytes(r.getUUID("sender_user"))).setSenderDevice(r.getInteger("sender_device"))
+                .setConversationUser(Ids.bytes(r.getUUID("conversation_user")))
+                .setKindValue(r.getShort("kind")).setContentType(r.getInteger("content_type"))
+                .setServerTimestampMs(r.getLong("server_ts"));
+        Buffer content = r.getBuffer("content");
+        if (content != null) {
+            e.setContent(ByteString.copyFrom(content.getBytes()));
+        }
+        UUID refersTo = r.getUUID("refers_to");
+        if (refersTo != null) {
+            e.setRefersTo(Ids.bytes(refersTo));
+        }
+        Long expires = r.getLong("expires_at");
+        if (expires != null) {
+            e.setExpiresAtMs(expires);
+        }
+        Buffer extra = r.getBuffer("extra");
+        if (extra != null) {
+            try {
+                if (e.getKind() == Envelope.Kind.RECEIPT) {
+                    e.setReceipt(Receipt.parseFrom(extra.getBytes()));
+                } else if (e.getKind() == Envelope.Kind.SYSTEM) {
+                    e.setNotice(SystemNotice.parseFrom(extra.getBytes()));
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                throw new IllegalStateException("stored envelope detail is corrupt [seq: " + r.getLong("seq") + "]", ex);
+            }
+        }
+        return e.build();
+    }
+}

@@ -1,0 +1,206 @@
+package io.parley.messaging;
+
+import io.parley.proto.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Application-level group commit: sends, deliveries and acks from many requests share one
+ * transaction (one fsync). A batch leaves as soon as a commit slot is free; while commits are in
+ * flight, new work queues up and leaves together in the next batch, up to a row limit. So an idle
+ * node adds no wait, and a busy one amortizes each commit over many messages.
+ * Runs on its verticle's event loop only.
+ */
+final class InboxWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(InboxWriter.class);
+
+    /** Work for one batch: a send (with its idempotency record), a delivery, or acks. */
+    sealed interface Op permits Send, Delivery, Acks {
+        /** Rows this operation writes or deletes: what a batch's size is counted in. */
+        int weight();
+    }
+
+    record Send(InboxStore.SentRecord record, List<InboxRow> rows, Promise<SendResult> result) implements Op {
+        public int weight() {
+            return rows.size() + 1;
+        }
+    }
+
+    record Delivery(List<InboxRow> rows, Promise<List<Envelope>> result) implements Op {
+        public int weight() {
+            return rows.size();
+        }
+    }
+
+    record Acks(UUID userId, int deviceId, List<Long> sequences, Promise<Integer> result) implements Op {
+        public int weight() {
+            return sequences.size();
+        }
+    }
+
+    /** What a send came to: stored now (with its stored envelopes), or a retry of an earlier one. */
+    record SendResult(InboxStore.SentRecord record, boolean duplicate, List<Envelope> stored) {
+    }
+
+    private final InboxStore store;
+    private final int maxBatchRows;
+    private final int maxInFlight;
+    private final Queue<Op> queue = new ArrayDeque<>();
+    private int inFlight;
+    private long batches;
+    private long batchedOps;
+
+    InboxWriter(InboxStore store, int maxBatchRows, int maxInFlight) {
+        this.store = store;
+        this.maxBatchRows = maxBatchRows;
+        this.maxInFlight = maxInFlight;
+    }
+
+    Future<SendResult> send(InboxStore.SentRecord record, List<InboxRow> rows) {
+        Promise<SendResult> promise = Promise.promise();
+        submit(new Send(record, rows, promise));
+        return promise.future();
+    }
+
+    Future<List<Envelope>> deliver(List<InboxRow> rows) {
+        Promise<List<Envelope>> promise = Promise.promise();
+        submit(new Delivery(rows, promise));
+        return promise.future();
+    }
+
+    Future<Integer> ack(UUID userId, int deviceId, List<Long> sequences) {
+        Promise<Integer> promise = Promise.promise();
+        submit(new Acks(userId, deviceId, sequences, promise));
+        return promise.future();
+    }
+
+    /** Batches so far and the operations they carried: their ratio is the group-commit factor. */
+    long[] stats() {
+        return new long[] {batches, batchedOps};
+    }
+
+    private void submit(Op op) {
+        queue.add(op);
+        flush();
+    }
+
+    private void flush() {
+        while (inFlight < maxInFlight && !queue.isEmpty()) {
+            List<Op> batch = new ArrayList<>();
+            int rows = 0;
+            while (!queue.isEmpty() && (batch.isEmpty() || rows + queue.peek().weight() <= maxBatchRows)) {
+                Op op = queue.poll();
+                rows += op.weight();
+                batch.add(op);
+            }
+            inFlight++;
+            batches++;
+            batchedOps += batch.size();
+            commit(batch).onComplete(done -> {
+                inFlight--;
+                if (done.failed()) {
+                    LOG.warn("inbox batch of {} operations failed: {}", batch.size(), done.cause().getMessage());
+                    batch.forEach(op -> fail(op, done.cause()));
+                }
+                flush();
+            });
+        }
+    }
+
+    private Future<Void> commit(List<Op> batch) {
+        List<Send> sends = new ArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>();
+        List<Acks> acks = new ArrayList<>();
+        for (Op op : batch) {
+            if (op instanceof Send s) {
+                sends.add(s);
+            } else if (op instanceof Delivery d) {
+                deliveries.add(d);
+            } else if (op instanceof Acks a) {
+                acks.add(a);
+            }
+        }
+        Map<Send, SendResult> sendResults = new HashMap<>();
+        Map<Delivery, List<Envelope>> deliveryResults = new HashMap<>();
+        Map<Acks, Integer> ackResults = new HashMap<>();
+        return store.pool().withTransaction(tx -> {
+            Future<List<UUID>> newSends = sends.isEmpty() ? Future.succeededFuture(List.of())
+                    : store.insertSent(tx, sends.stream().map(Send::record).toList());
+            return newSends.compose(inserted -> {
+                java.util.Set<UUID> fresh = new java.util.HashSet<>(inserted);
+                List<Send> retries = sends.stream().filter(s -> !fresh.contains(s.record().messageId())).toList();
+                Future<Map<String, InboxStore.SentRecord>> firsts = retries.isEmpty() ? Future.succeededFuture(Map.of())
+                        : store.findSent(tx, retries.stream().map(Send::record).toList());
+                return firsts.compose(found -> {
+                    retries.forEach(s -> sendResults.put(s, new SendResult(found.get(s.record().key()), true, List.of())));
+                    List<InboxRow> rows = new ArrayList<>();
+                    sends.stream().filter(s -> fresh.contains(s.record().messageId())).forEach(s -> rows.addAll(s.rows()));
+                    deliveries.forEach(d -> rows.addAll(d.rows()));
+                    return rows.isEmpty() ? Future.succeededFuture(List.<Envelope>of()) : store.insertInbox(tx, rows);
+                }).map(stored -> {
+                    int at = 0;
+                    for (Send s : sends) {
+                        if (fresh.contains(s.record().messageId())) {
+                            sendResults.put(s, new SendResult(s.record(), false, stored.subList(at, at + s.rows().size())));
+                            at += s.rows().size();
+                        }
+                    }
+                    for (Delivery d : deliveries) {
+                        deliveryResults.put(d, stored.subList(at, at + d.rows().size()));
+                        at += d.rows().size();
+                    }
+                    return null;
+                });
+            }).compose(v -> deleteAcks(tx, acks, ackResults));
+        }).map(v -> {
+            sendResults.forEach((s, r) -> s.result().complete(r));
+            deliveryResults.forEach((d, r) -> d.result().complete(r));
+            ackResults.forEach((a, r) -> a.result().complete(r));
+            return null;
+        });
+    }
+
+    private Future<Void> deleteAcks(io.vertx.sqlclient.SqlConnection tx, List<Acks> acks, Map<Acks, Integer> results) {
+        if (acks.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<UUID> users = new ArrayList<>();
+        List<Integer> devices = new ArrayList<>();
+        List<Long> sequences = new ArrayList<>();
+        for (Acks a : acks) {
+            for (Long seq : a.sequences()) {
+                users.add(a.userId());
+                devices.add(a.deviceId());
+                sequences.add(seq);
+            }
+        }
+        return store.deleteAcked(tx, users, devices, sequences).map(deleted -> {
+            java.util.Set<String> gone = new java.util.HashSet<>(deleted);
+            for (Acks a : acks) {
+                int count = (int) a.sequences().stream().filter(seq -> gone.contains(a.userId() + "/" + a.deviceId() + "/" + seq))
+                        .count();
+                results.put(a, count);
+            }
+            return null;
+        });
+    }
+
+    private static void fail(Op op, Throwable cause) {
+        if (op instanceof Send s) {
+            s.result().tryFail(cause);
+        } else if (op instanceof Delivery d) {
+            d.result().tryFail(cause);
+        } else if (op instanceof Acks a) {
+            a.result().tryFail(cause);
+        }
+    }
+}
