@@ -148,7 +148,7 @@ public final class Messenger {
 
     /** The devices this client believes the user has: the primary until the server says otherwise. */
     public Set<Integer> devicesOf(UUID user) {
-        return Set.copyOf(knownDevices(user));
+        return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(knownDevices(user)));
     }
 
     private Set<Integer> knownDevices(UUID user) {
