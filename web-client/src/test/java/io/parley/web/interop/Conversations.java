@@ -35,6 +35,13 @@ final class Conversations {
     assertDelivered(initiator, responder, responder.encrypt(initiator.address(), texts("welcome", 0, 1)), "welcome", 0, 1);
   }
 
+  /** Java to Java, for the benchmark: a session with its first round trip done. */
+  static void establishAndAcknowledgeJava(JavaDevice alice, JavaDevice bob) throws Exception {
+    new org.signal.libsignal.protocol.SessionBuilder(alice.store, bob.address).process(bob.bundle(true));
+    bob.decrypt(alice.address, alice.encrypt(bob.address, texts("hello", 0, 1)));
+    alice.decrypt(bob.address, bob.encrypt(alice.address, texts("welcome", 0, 1)));
+  }
+
   static List<byte[]> texts(String prefix, int from, int count) {
     List<byte[]> texts = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
