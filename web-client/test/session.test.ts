@@ -2,6 +2,7 @@
 // every way a bad message, a stale session or a changed identity must be refused.
 import { describe, expect, it } from 'vitest';
 import { fromUtf8, utf8 } from '../src/signal/bytes.js';
+import { parsePreKeySignalMessage } from '../src/signal/messages.js';
 import {
   DuplicateMessageError,
   InvalidKeyIdError,
@@ -190,6 +191,16 @@ describe('one-to-one sessions', () => {
     await builder.processPreKeyBundle(bundle);
     const impostor = createParty('bob');
     await expect(builder.processPreKeyBundle(impostor.bundle())).rejects.toThrow(UntrustedIdentityError);
+  });
+
+  it('serializes concurrent operations on one peer, so no message key is used twice', async () => {
+    const { a, b } = await connect(createParty('alice'), createParty('bob'));
+    const texts = Array.from({ length: 40 }, (_, i) => `concurrent ${i}`);
+    const messages = await Promise.all(texts.map((text) => a.encrypt(utf8(text))));
+    const counters = new Set(messages.map((m) => parsePreKeySignalMessage(m.serialized).message.counter));
+    expect(counters.size).toBe(texts.length);
+    const plaintexts = await Promise.all(messages.map((m) => read(b, m)));
+    expect(plaintexts).toEqual(texts);
   });
 
   it('refuses messages without a session', async () => {

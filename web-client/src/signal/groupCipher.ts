@@ -4,6 +4,7 @@ import { randomBytes, randomUint32 } from './bytes.js';
 import { generateKeyPair } from './curve.js';
 import { DuplicateMessageError, InvalidMessageError, InvalidVersionError, NoSessionError, SignatureError } from './errors.js';
 import { aes256CbcDecrypt, aes256CbcEncrypt } from './kdf.js';
+import { withRecordLock } from './locks.js';
 import {
   createSenderKeyDistributionMessage,
   createSenderKeyMessage,
@@ -12,6 +13,7 @@ import {
   SENDERKEY_MESSAGE_CURRENT_VERSION,
   verifySenderKeyMessageSignature,
   type SenderKeyDistributionMessage,
+  type SenderKeyMessage,
 } from './senderKeyMessages.js';
 import {
   addSenderKeyState,
@@ -33,6 +35,16 @@ import { addressToString, type ProtocolAddress, type SenderKeyStore } from './st
  * member over the one-to-one sessions before the first group message.
  */
 export async function createSenderKeyDistributionMessageFor(
+  store: SenderKeyStore,
+  self: ProtocolAddress,
+  distributionId: string,
+): Promise<SenderKeyDistributionMessage> {
+  return withRecordLock(store, senderKeyLockKey(self, distributionId), () =>
+    createDistributionNow(store, self, distributionId),
+  );
+}
+
+async function createDistributionNow(
   store: SenderKeyStore,
   self: ProtocolAddress,
   distributionId: string,
@@ -69,6 +81,16 @@ export async function processSenderKeyDistributionMessage(
   serialized: Uint8Array,
 ): Promise<void> {
   const message = parseSenderKeyDistributionMessage(serialized);
+  await withRecordLock(store, senderKeyLockKey(sender, message.distributionId), () =>
+    processDistributionNow(store, sender, message),
+  );
+}
+
+async function processDistributionNow(
+  store: SenderKeyStore,
+  sender: ProtocolAddress,
+  message: SenderKeyDistributionMessage,
+): Promise<void> {
   const loaded = await store.loadSenderKey(sender, message.distributionId);
   const record = loaded === undefined ? { states: [] } : cloneSenderKeyRecord(loaded);
   addSenderKeyState(record, {
@@ -83,6 +105,17 @@ export async function processSenderKeyDistributionMessage(
 
 /** Encrypts one group message with our sender key; returns the serialized SenderKeyMessage. */
 export async function groupEncrypt(
+  store: SenderKeyStore,
+  self: ProtocolAddress,
+  distributionId: string,
+  plaintext: Uint8Array,
+): Promise<Uint8Array> {
+  return withRecordLock(store, senderKeyLockKey(self, distributionId), () =>
+    groupEncryptNow(store, self, distributionId, plaintext),
+  );
+}
+
+async function groupEncryptNow(
   store: SenderKeyStore,
   self: ProtocolAddress,
   distributionId: string,
@@ -118,6 +151,16 @@ export async function groupDecrypt(
   serialized: Uint8Array,
 ): Promise<Uint8Array> {
   const message = parseSenderKeyMessage(serialized);
+  return withRecordLock(store, senderKeyLockKey(sender, message.distributionId), () =>
+    groupDecryptNow(store, sender, message),
+  );
+}
+
+async function groupDecryptNow(
+  store: SenderKeyStore,
+  sender: ProtocolAddress,
+  message: SenderKeyMessage,
+): Promise<Uint8Array> {
   const loaded = await store.loadSenderKey(sender, message.distributionId);
   if (loaded === undefined) {
     throw new NoSessionError(`no sender key from ${addressToString(sender)} for ${message.distributionId}`);
@@ -137,6 +180,10 @@ export async function groupDecrypt(
   const plaintext = aes256CbcDecrypt(key.cipherKey, key.iv, message.ciphertext);
   await store.storeSenderKey(sender, message.distributionId, record);
   return plaintext;
+}
+
+function senderKeyLockKey(sender: ProtocolAddress, distributionId: string): string {
+  return `senderKey:${addressToString(sender)}::${distributionId.toLowerCase()}`;
 }
 
 function senderKeyFor(state: SenderKeyState, iteration: number): SenderMessageKey {

@@ -4,6 +4,7 @@ import { generateKeyPair, isCanonicalPublicKey } from './curve.js';
 import { InvalidMessageError, SignatureError, UntrustedIdentityError } from './errors.js';
 import type { PreKeyBundle } from './keys.js';
 import { parseKyberPublicKey } from './kyber.js';
+import { withRecordLock } from './locks.js';
 import {
   CIPHERTEXT_MESSAGE_CURRENT_VERSION,
   CIPHERTEXT_MESSAGE_PRE_KYBER_VERSION,
@@ -40,6 +41,11 @@ export class SessionBuilder {
    * PQXDH as initiator and stores a session whose first messages are PreKeySignalMessages.
    */
   async processPreKeyBundle(bundle: PreKeyBundle, nowMs: number = Date.now()): Promise<void> {
+    const key = `session:${addressToString(this.remoteAddress)}`;
+    return withRecordLock(this.store, key, () => this.processPreKeyBundleNow(bundle, nowMs));
+  }
+
+  private async processPreKeyBundleNow(bundle: PreKeyBundle, nowMs: number): Promise<void> {
     const { store, remoteAddress } = this;
     if (!(await store.isTrustedIdentity(remoteAddress, bundle.identityKey, 'sending'))) {
       throw new UntrustedIdentityError(addressToString(remoteAddress), bundle.identityKey);

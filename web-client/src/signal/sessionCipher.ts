@@ -10,6 +10,7 @@ import {
 } from './errors.js';
 import { generateKeyPair } from './curve.js';
 import { aes256CbcDecrypt, aes256CbcEncrypt } from './kdf.js';
+import { withRecordLock } from './locks.js';
 import {
   CiphertextMessageType,
   createPreKeySignalMessage,
@@ -51,6 +52,29 @@ export class SessionCipher {
   ) {}
 
   async encrypt(plaintext: Uint8Array, nowMs: number = Date.now()): Promise<CiphertextMessage> {
+    return this.locked(() => this.encryptNow(plaintext, nowMs));
+  }
+
+  async decryptPreKeySignalMessage(serialized: Uint8Array): Promise<Uint8Array> {
+    return this.locked(() => this.decryptPreKeyNow(serialized));
+  }
+
+  async decryptSignalMessage(serialized: Uint8Array): Promise<Uint8Array> {
+    return this.locked(() => this.decryptSignalNow(serialized));
+  }
+
+  /** Decrypts by envelope type: 3 for a PreKeySignalMessage, 2 for a SignalMessage. */
+  async decrypt(type: number, serialized: Uint8Array): Promise<Uint8Array> {
+    if (type === CiphertextMessageType.PreKey) return this.decryptPreKeySignalMessage(serialized);
+    if (type === CiphertextMessageType.Whisper) return this.decryptSignalMessage(serialized);
+    throw new InvalidMessageError(`cannot decrypt message type ${type} with a session`);
+  }
+
+  private locked<T>(operation: () => Promise<T>): Promise<T> {
+    return withRecordLock(this.store, sessionLockKey(this.remoteAddress), operation);
+  }
+
+  private async encryptNow(plaintext: Uint8Array, nowMs: number): Promise<CiphertextMessage> {
     const { store, remoteAddress } = this;
     const loaded = await store.loadSession(remoteAddress);
     if (loaded?.current === undefined) throw new NoSessionError(`no session for ${addressToString(remoteAddress)}`);
@@ -66,14 +90,7 @@ export class SessionCipher {
     return message;
   }
 
-  /** Decrypts by envelope type: 3 for a PreKeySignalMessage, 2 for a SignalMessage. */
-  async decrypt(type: number, serialized: Uint8Array): Promise<Uint8Array> {
-    if (type === CiphertextMessageType.PreKey) return this.decryptPreKeySignalMessage(serialized);
-    if (type === CiphertextMessageType.Whisper) return this.decryptSignalMessage(serialized);
-    throw new InvalidMessageError(`cannot decrypt message type ${type} with a session`);
-  }
-
-  async decryptPreKeySignalMessage(serialized: Uint8Array): Promise<Uint8Array> {
+  private async decryptPreKeyNow(serialized: Uint8Array): Promise<Uint8Array> {
     const { store, remoteAddress } = this;
     const message = parsePreKeySignalMessage(serialized);
     const loaded = await store.loadSession(remoteAddress);
@@ -90,7 +107,7 @@ export class SessionCipher {
     return plaintext;
   }
 
-  async decryptSignalMessage(serialized: Uint8Array): Promise<Uint8Array> {
+  private async decryptSignalNow(serialized: Uint8Array): Promise<Uint8Array> {
     const { store, remoteAddress } = this;
     const message = parseSignalMessage(serialized);
     const loaded = await store.loadSession(remoteAddress);
@@ -106,6 +123,11 @@ export class SessionCipher {
     await store.storeSession(remoteAddress, record);
     return plaintext;
   }
+}
+
+/** One queue per peer device and store: see locks.ts. */
+export function sessionLockKey(address: ProtocolAddress): string {
+  return `session:${addressToString(address)}`;
 }
 
 function encryptWithState(
