@@ -81,7 +81,7 @@ class SessionInteropTest {
 
   @ParameterizedTest(name = "typeScriptInitiates={0}")
   @ValueSource(booleans = {true, false})
-  void thousandRatchetedMessagesEachWayWithInterleaving(boolean typeScriptInitiates) throws Exception {
+  void thousandRatchetedMessagesEachWayInterleavedReorderedAndDuplicated(boolean typeScriptInitiates) throws Exception {
     Endpoint[] p = pair(typeScriptInitiates);
     Endpoint a = p[0];
     Endpoint b = p[1];
@@ -100,8 +100,9 @@ class SessionInteropTest {
         assertDelivered(b, a, fromA, "a", sentByA, burstA);
         assertDelivered(a, b, fromB, "b", sentByB, burstB);
       } else {
-        assertDelivered(b, a, a.encrypt(b.address(), texts("a", sentByA, burstA)), "a", sentByA, burstA);
-        assertDelivered(a, b, b.encrypt(a.address(), texts("b", sentByB, burstB)), "b", sentByB, burstB);
+        // Delivered shuffled, with the first message of each burst delivered twice.
+        deliverShuffledWithDuplicate(b, a, a.encrypt(b.address(), texts("a", sentByA, burstA)), "a", sentByA, random);
+        deliverShuffledWithDuplicate(a, b, b.encrypt(a.address(), texts("b", sentByB, burstB)), "b", sentByB, random);
       }
       sentByA += burstA;
       sentByB += burstB;
@@ -222,6 +223,35 @@ class SessionInteropTest {
     ts.reload();
     assertDelivered(ts, java, answer.subList(0, 1), "answer", 0, 1);
     assertDelivered(java, ts, ts.encrypt(java.address(), texts("after", 0, 1)), "after", 0, 1);
+  }
+
+  @ParameterizedTest(name = "typeScriptSends={0}")
+  @ValueSource(booleans = {true, false})
+  void plaintextsOfEverySizeRoundTrip(boolean typeScriptSends) throws Exception {
+    Endpoint[] p = pair(typeScriptSends);
+    establishAndAcknowledge(p[0], p[1]);
+    List<byte[]> plaintexts = new ArrayList<>();
+    for (int size : new int[] {0, 1, 15, 16, 17, 127, 128, 16_383, 16_384, 65_536, 300_000}) {
+      byte[] plaintext = new byte[size];
+      new Random(size).nextBytes(plaintext);
+      plaintexts.add(plaintext);
+    }
+    List<Outcome> outcomes = p[1].decrypt(p[0].address(), p[0].encrypt(p[1].address(), plaintexts));
+    for (int i = 0; i < plaintexts.size(); i++) {
+      assertThat(outcomes.get(i).plaintext()).isEqualTo(plaintexts.get(i));
+    }
+  }
+
+  private static void deliverShuffledWithDuplicate(Endpoint receiver, Endpoint sender, List<Envelope> envelopes,
+      String prefix, int firstNumber, Random random) {
+    if (envelopes.isEmpty()) {
+      return;
+    }
+    List<Integer> order = shuffled(0, envelopes.size(), random);
+    order.add(order.get(0));
+    Ledger ledger = new Ledger(receiver, sender, prefix);
+    ledger.deliver(envelopes, firstNumber, order);
+    assertThat(ledger.duplicatesRefused).isEqualTo(1);
   }
 
   private static List<Integer> shuffled(int from, int to, Random random) {
