@@ -10,6 +10,7 @@ import {
   groupDecrypt,
   groupEncrypt,
   InMemorySignalProtocolStore,
+  preKeyBundleOf,
   processSenderKeyDistributionMessage,
   SessionBuilder,
   SessionCipher,
@@ -43,19 +44,14 @@ function publishBundle(d: Device): PreKeyBundle {
   d.store.preKeys.set(preKey.id, preKey);
   d.store.signedPreKeys.set(signed.id, signed);
   d.store.kyberPreKeys.set(kyber.id, kyber);
-  return {
+  return preKeyBundleOf({
     registrationId: d.store.registrationId,
     deviceId: 1,
-    preKeyId: preKey.id,
-    preKey: preKey.keyPair.publicKey,
-    signedPreKeyId: signed.id,
-    signedPreKey: signed.keyPair.publicKey,
-    signedPreKeySignature: signed.signature,
     identityKey: d.store.identityKeyPair.publicKey,
-    kyberPreKeyId: kyber.id,
-    kyberPreKey: kyber.keyPair.publicKey,
-    kyberPreKeySignature: kyber.signature,
-  };
+    preKey,
+    signedPreKey: signed,
+    kyberPreKey: kyber,
+  });
 }
 
 /** A session with the first round trip done, so both sides send plain SignalMessages. */

@@ -13,12 +13,14 @@ import {
   groupEncrypt,
   InMemorySignalProtocolStore,
   keyPairFromPrivateKey,
+  preKeyBundleOf,
   processSenderKeyDistributionMessage,
   SessionBuilder,
   SessionCipher,
   toBase64,
   xeddsaSign,
   xeddsaVerify,
+  type PreKeyBundle,
   type ProtocolAddress,
 } from '../src/signal/index.js';
 import { calculateAgreement } from '../src/signal/curve.js';
@@ -62,44 +64,34 @@ const operations: Record<string, (r: Request) => Promise<unknown> | unknown> = {
 
   bundle(r) {
     const store = party(r.name);
-    const signed = generateSignedPreKey(store.identityKeyPair, nextKeyId++);
-    const kyber = generateKyberPreKey(store.identityKeyPair, nextKeyId++, { lastResort: r.lastResort === true });
-    store.signedPreKeys.set(signed.id, signed);
-    store.kyberPreKeys.set(kyber.id, kyber);
-    const bundle: Record<string, unknown> = {
+    const signedPreKey = generateSignedPreKey(store.identityKeyPair, nextKeyId++);
+    const kyberPreKey = generateKyberPreKey(store.identityKeyPair, nextKeyId++, { lastResort: r.lastResort === true });
+    store.signedPreKeys.set(signedPreKey.id, signedPreKey);
+    store.kyberPreKeys.set(kyberPreKey.id, kyberPreKey);
+    const preKey = r.oneTimePreKey === false ? undefined : generatePreKey(nextKeyId++);
+    if (preKey !== undefined) store.preKeys.set(preKey.id, preKey);
+    const bundle = preKeyBundleOf({
       registrationId: store.registrationId,
       deviceId: r.deviceId ?? 1,
-      signedPreKeyId: signed.id,
-      signedPreKey: toBase64(signed.keyPair.publicKey),
-      signedPreKeySignature: toBase64(signed.signature),
-      identityKey: toBase64(store.identityKeyPair.publicKey),
-      kyberPreKeyId: kyber.id,
-      kyberPreKey: toBase64(kyber.keyPair.publicKey),
-      kyberPreKeySignature: toBase64(kyber.signature),
-    };
-    if (r.oneTimePreKey !== false) {
-      const preKey = generatePreKey(nextKeyId++);
-      store.preKeys.set(preKey.id, preKey);
-      bundle.preKeyId = preKey.id;
-      bundle.preKey = toBase64(preKey.keyPair.publicKey);
-    }
-    return bundle;
+      identityKey: store.identityKeyPair.publicKey,
+      ...(preKey === undefined ? {} : { preKey }),
+      signedPreKey,
+      kyberPreKey,
+    });
+    // Same field names as PreKeyBundle, byte arrays in base64.
+    return Object.fromEntries(
+      Object.entries(bundle).map(([k, v]) => [k, v instanceof Uint8Array ? toBase64(v) : v]),
+    );
   },
 
   async processBundle(r) {
-    const b = r.bundle;
-    await new SessionBuilder(party(r.name), address(r.peer)).processPreKeyBundle({
-      registrationId: b.registrationId,
-      deviceId: b.deviceId,
-      ...(b.preKey === undefined ? {} : { preKeyId: b.preKeyId, preKey: fromBase64(b.preKey) }),
-      signedPreKeyId: b.signedPreKeyId,
-      signedPreKey: fromBase64(b.signedPreKey),
-      signedPreKeySignature: fromBase64(b.signedPreKeySignature),
-      identityKey: fromBase64(b.identityKey),
-      kyberPreKeyId: b.kyberPreKeyId,
-      kyberPreKey: fromBase64(b.kyberPreKey),
-      kyberPreKeySignature: fromBase64(b.kyberPreKeySignature),
-    });
+    const bundle = Object.fromEntries(
+      Object.entries(r.bundle as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? fromBase64(v) : v,
+      ]),
+    ) as unknown as PreKeyBundle;
+    await new SessionBuilder(party(r.name), address(r.peer)).processPreKeyBundle(bundle);
     return {};
   },
 

@@ -6,6 +6,7 @@ import {
   generateRegistrationId,
   generateSignedPreKey,
   InMemorySignalProtocolStore,
+  preKeyBundleOf,
   type PreKeyBundle,
   type ProtocolAddress,
 } from '../src/signal/index.js';
@@ -30,18 +31,14 @@ export function createParty(name: string, deviceId = 1): Party {
       store.preKeys.set(preKey.id, preKey);
       store.signedPreKeys.set(signedPreKey.id, signedPreKey);
       store.kyberPreKeys.set(kyberPreKey.id, kyberPreKey);
-      return {
+      return preKeyBundleOf({
         registrationId: store.registrationId,
         deviceId,
-        ...(withOneTimePreKey ? { preKeyId: preKey.id, preKey: preKey.keyPair.publicKey } : {}),
-        signedPreKeyId: signedPreKey.id,
-        signedPreKey: signedPreKey.keyPair.publicKey,
-        signedPreKeySignature: signedPreKey.signature,
         identityKey: store.identityKeyPair.publicKey,
-        kyberPreKeyId: kyberPreKey.id,
-        kyberPreKey: kyberPreKey.keyPair.publicKey,
-        kyberPreKeySignature: kyberPreKey.signature,
-      };
+        ...(withOneTimePreKey ? { preKey } : {}),
+        signedPreKey,
+        kyberPreKey,
+      });
     },
   };
 }

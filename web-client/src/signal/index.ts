@@ -26,6 +26,7 @@ export {
   generatePreKey,
   generateRegistrationId,
   generateSignedPreKey,
+  preKeyBundleOf,
   type KyberPreKeyRecord,
   type PreKeyBundle,
   type PreKeyRecord,

@@ -79,3 +79,26 @@ export function generateKyberPreKey(
     lastResort: options.lastResort ?? false,
   };
 }
+
+/** The bundle a peer would receive for these records, as the server assembles it from uploads. */
+export function preKeyBundleOf(device: {
+  registrationId: number;
+  deviceId: number;
+  identityKey: Uint8Array;
+  preKey?: PreKeyRecord;
+  signedPreKey: SignedPreKeyRecord;
+  kyberPreKey: KyberPreKeyRecord;
+}): PreKeyBundle {
+  return {
+    registrationId: device.registrationId,
+    deviceId: device.deviceId,
+    ...(device.preKey === undefined ? {} : { preKeyId: device.preKey.id, preKey: device.preKey.keyPair.publicKey }),
+    signedPreKeyId: device.signedPreKey.id,
+    signedPreKey: device.signedPreKey.keyPair.publicKey,
+    signedPreKeySignature: device.signedPreKey.signature,
+    identityKey: device.identityKey,
+    kyberPreKeyId: device.kyberPreKey.id,
+    kyberPreKey: device.kyberPreKey.keyPair.publicKey,
+    kyberPreKeySignature: device.kyberPreKey.signature,
+  };
+}

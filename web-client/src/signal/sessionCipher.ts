@@ -20,7 +20,15 @@ import {
   verifySignalMessageMac,
   type SignalMessage,
 } from './messages.js';
-import { createChain, deriveMessageKeys, messageKeysFor, messageKeySeed, nextChainKey, type ChainKey, type MessageKeys } from './ratchet.js';
+import {
+  createChain,
+  deriveMessageKeys,
+  messageKeysFor,
+  messageKeySeed,
+  nextChainKey,
+  type ChainKey,
+  type MessageKeys,
+} from './ratchet.js';
 import { processPreKeyMessage } from './sessionBuilder.js';
 import {
   addReceiverChain,
