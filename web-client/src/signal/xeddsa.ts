@@ -81,6 +81,11 @@ export function xeddsaVerify(publicKey: Uint8Array, message: Uint8Array, signatu
 
   const h = scalarFromBytesModOrder(sha512(concatBytes(capitalR, edPublicKey, message)));
   const s = scalarFromBytesModOrder(sBytes);
-  const check = Point.BASE.multiplyUnsafe(s).subtract(edPoint.multiplyUnsafe(h)).toBytes();
-  return constantTimeEqual(check, capitalR);
+  try {
+    const check = Point.BASE.multiplyUnsafe(s).subtract(edPoint.multiplyUnsafe(h)).toBytes();
+    return constantTimeEqual(check, capitalR);
+  } catch {
+    // Arithmetic on adversarial input must answer "invalid", never throw.
+    return false;
+  }
 }
