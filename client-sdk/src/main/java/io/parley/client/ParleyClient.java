@@ -66,10 +66,23 @@ public final class ParleyClient {
                 .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES).setSsl(server.tls()));
     }
 
+    /**
+     * A client not yet connected: attach push and connection handlers (a {@link Messenger}), then
+     * {@link #connect()}. The server replays the inbox right after authentication, so handlers
+     * attached after connecting may miss those envelopes until the next connection.
+     */
+    public static ParleyClient create(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
+        return new ParleyClient(vertx, server, credentials);
+    }
+
     /** Connects and authenticates once; later drops reconnect by themselves. */
+    public Future<ParleyClient> connect() {
+        return onContext(this::open).map(this);
+    }
+
+    /** Creates and connects a client in one step, for callers that only send requests. */
     public static Future<ParleyClient> connect(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
-        ParleyClient client = new ParleyClient(vertx, server, credentials);
-        return client.onContext(client::open).map(client);
+        return create(vertx, server, credentials).connect();
     }
 
     /**

@@ -61,9 +61,10 @@ class CrashDurabilityTest {
 
         try (NodeProcess node = NodeProcess.start(ENV, "start", "--data", data.toString(), "--port", "0")) {
             ServerAddress server = new ServerAddress("127.0.0.1", node.awaitReady(START), false);
-            ParleyClient bobClient = Await.result(ParleyClient.connect(vertx, server, bob));
+            ParleyClient bobClient = ParleyClient.create(vertx, server, bob);
             List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
             new Messenger(bobClient).onEnvelope(e -> received.add(e.getContent().toStringUtf8()));
+            Await.result(bobClient.connect());
 
             Await.until(() -> received.size() == 20, "all 20 acknowledged messages after the restart");
             assertThat(received).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20)

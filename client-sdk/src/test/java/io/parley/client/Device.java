@@ -19,10 +19,11 @@ final class Device {
 
     Device(Vertx vertx, DeviceCredentials credentials) {
         this.credentials = credentials;
-        this.client = Users.connect(vertx, credentials);
+        this.client = ParleyClient.create(vertx, TestNode.address(), credentials);
         this.messenger = new Messenger(client);
         messenger.onEnvelope(received::add);
         client.onPush(pushes::add);
+        Await.result(client.connect());
     }
 
     UUID user() {

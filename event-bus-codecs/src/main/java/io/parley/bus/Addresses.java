@@ -23,6 +23,8 @@ public final class Addresses {
     public static final String ACCOUNTS_SEND_CHECK = PREFIX + "accounts.send-check";
     /** messaging: store envelopes in devices' inboxes and push them. Body: InboxDeliveries; reply: InboxDelivered. */
     public static final String MESSAGING_DELIVER = PREFIX + "messaging.deliver";
+    /** messaging: one body stored once for many devices. Body: SharedDelivery; reply: SharedDelivered. */
+    public static final String MESSAGING_DELIVER_SHARED = PREFIX + "messaging.deliver-shared";
     /** messaging: a page of a device's inbox, for replay. Body: InboxPageRequest; reply: InboxPage. */
     public static final String MESSAGING_INBOX_PAGE = PREFIX + "messaging.inbox-page";
     /** Published: a block or contact between two users changed. Body: RelationChanged. */

@@ -31,21 +31,25 @@ final class InboxStore {
             + "ON s.sender_user = k.u AND s.sender_device = k.d AND s.client_message_id = k.c";
     // Messages and edits take the conversation's disappearing timer, looked up in the same statement.
     private static final String INSERT_INBOX = "INSERT INTO inbox (user_id, device_id, message_id, sender_user, "
-            + "sender_device, conversation_user, kind, content_type, content, refers_to, server_ts, expires_at, extra) "
+            + "sender_device, conversation_user, kind, content_type, content, refers_to, server_ts, expires_at, extra, body_id, group_id) "
             + "SELECT u.user_id, u.device_id, u.message_id, u.sender_user, u.sender_device, u.conversation_user, u.kind, "
             + "u.content_type, u.content, u.refers_to, u.server_ts, "
-            + "CASE WHEN u.kind IN (0, 2) AND t.seconds IS NOT NULL THEN u.server_ts + t.seconds * 1000::int8 END, u.extra "
-            + "FROM UNNEST($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::int[], $6::uuid[], $7::int2[], $8::int[], "
-            + "$9::bytea[], $10::uuid[], $11::int8[], $12::bytea[]) WITH ORDINALITY AS u(user_id, device_id, message_id, "
-            + "sender_user, sender_device, conversation_user, kind, content_type, content, refers_to, server_ts, extra, n) "
+            + "CASE WHEN u.kind IN (0, 2) AND t.seconds IS NOT NULL THEN u.server_ts + t.seconds * 1000::int8 END, u.extra, "
+            + "u.body_id, u.group_id FROM UNNEST($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::int[], $6::uuid[], "
+            + "$7::int2[], $8::int[], $9::bytea[], $10::uuid[], $11::int8[], $12::bytea[], $13::uuid[], $14::uuid[]) "
+            + "WITH ORDINALITY AS u(user_id, device_id, message_id, sender_user, sender_device, conversation_user, kind, "
+            + "content_type, content, refers_to, server_ts, extra, body_id, group_id, n) "
             + "LEFT JOIN conversation_timers t ON t.user_a = LEAST(u.user_id, u.conversation_user) "
             + "AND t.user_b = GREATEST(u.user_id, u.conversation_user) ORDER BY u.n "
             + "RETURNING user_id, device_id, message_id, seq, expires_at";
     private static final String DELETE_ACKED = "DELETE FROM inbox i USING UNNEST($1::uuid[], $2::int[], $3::int8[]) "
             + "AS a(u, d, s) WHERE i.user_id = a.u AND i.device_id = a.d AND i.seq = a.s RETURNING i.user_id, i.device_id, i.seq";
-    private static final String PAGE = "SELECT seq, message_id, sender_user, sender_device, conversation_user, kind, "
-            + "content_type, content, refers_to, server_ts, expires_at, extra FROM inbox WHERE user_id = $1 AND device_id = $2 "
-            + "AND seq > $3 AND (expires_at IS NULL OR expires_at > $4) ORDER BY seq LIMIT $5";
+    private static final String PAGE = "SELECT i.seq, i.message_id, i.sender_user, i.sender_device, i.conversation_user, "
+            + "i.kind, i.content_type, COALESCE(i.content, b.content) AS content, i.refers_to, i.server_ts, i.expires_at, "
+            + "i.extra, i.group_id FROM inbox i LEFT JOIN message_bodies b ON b.body_id = i.body_id WHERE i.user_id = $1 "
+            + "AND i.device_id = $2 AND i.seq > $3 AND (i.expires_at IS NULL OR i.expires_at > $4) ORDER BY i.seq LIMIT $5";
+
+    private static final long BODY_GRACE_MS = 60_000;
 
     private final Pool pool;
 
@@ -121,6 +125,8 @@ final class InboxStore {
         UUID[] refersTo = new UUID[n];
         Long[] timestamps = new Long[n];
         Buffer[] extras = new Buffer[n];
+        UUID[] bodies = new UUID[n];
+        UUID[] groups = new UUID[n];
         for (int i = 0; i < n; i++) {
             InboxRow row = rows.get(i);
             Envelope e = row.envelope();
@@ -132,13 +138,15 @@ final class InboxStore {
             conversations[i] = Ids.uuid(e.getConversationUser(), "conversation_user");
             kinds[i] = (short) e.getKindValue();
             contentTypes[i] = e.getContentType();
-            contents[i] = e.getContent().isEmpty() ? null : Buffer.buffer(e.getContent().toByteArray());
+            bodies[i] = row.bodyId();
+            groups[i] = e.getGroupId().isEmpty() ? null : Ids.uuid(e.getGroupId(), "group_id");
+            contents[i] = row.bodyId() != null || e.getContent().isEmpty() ? null : Buffer.buffer(e.getContent().toByteArray());
             refersTo[i] = e.getRefersTo().isEmpty() ? null : Ids.uuid(e.getRefersTo(), "refers_to");
             timestamps[i] = e.getServerTimestampMs();
             extras[i] = extra(e);
         }
         return tx.preparedQuery(INSERT_INBOX).execute(Tuple.tuple(List.of(users, devices, messageIds, senders, senderDevices,
-                        conversations, kinds, contentTypes, contents, refersTo, timestamps, extras)))
+                        conversations, kinds, contentTypes, contents, refersTo, timestamps, extras, bodies, groups)))
                 .map(result -> {
                     // RETURNING's order is not promised: match each row back by device and message.
                     Map<String, Row> byKey = new HashMap<>(n * 2);
@@ -156,6 +164,14 @@ final class InboxStore {
                     }
                     return stored;
                 });
+    }
+
+    /** Stores shared bodies (one per group message) before the rows that point at them. */
+    Future<Void> insertBodies(SqlConnection tx, List<UUID> ids, List<ByteString> contents, long nowMs) {
+        return tx.preparedQuery("INSERT INTO message_bodies (body_id, content, created_at) "
+                        + "SELECT b, c, $3 FROM UNNEST($1::uuid[], $2::bytea[]) AS x(b, c)")
+                .execute(Tuple.of(ids.toArray(UUID[]::new), contents.stream().map(c -> Buffer.buffer(c.toByteArray()))
+                        .toArray(Buffer[]::new), nowMs)).mapEmpty();
     }
 
     /** Deletes acked rows; returns "user/device/seq" of those that existed. */
@@ -201,12 +217,18 @@ final class InboxStore {
                 .execute(Tuple.of(a, b, seconds, nowMs)).mapEmpty();
     }
 
-    /** Deletes expired envelopes and send records past the delete-for-everyone window. */
+    /**
+     * Deletes expired envelopes, send records past the delete-for-everyone window, and shared bodies
+     * no row points at any more (older than a minute, so that none still being written is taken).
+     */
     Future<int[]> sweep(long nowMs, long sentRetentionMs) {
         return pool.preparedQuery("DELETE FROM inbox WHERE expires_at < $1").execute(Tuple.of(nowMs))
                 .compose(expired -> pool.preparedQuery("DELETE FROM sent_messages WHERE server_ts < $1")
                         .execute(Tuple.of(nowMs - sentRetentionMs))
-                        .map(old -> new int[] {expired.rowCount(), old.rowCount()}));
+                        .compose(old -> pool.preparedQuery("DELETE FROM message_bodies b WHERE b.created_at < $1 "
+                                        + "AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.body_id = b.body_id)")
+                                .execute(Tuple.of(nowMs - BODY_GRACE_MS))
+                                .map(bodies -> new int[] {expired.rowCount(), old.rowCount(), bodies.rowCount()})));
     }
 
     private static Buffer extra(Envelope e) {
@@ -237,6 +259,10 @@ final class InboxStore {
         Long expires = r.getLong("expires_at");
         if (expires != null) {
             e.setExpiresAtMs(expires);
+        }
+        UUID group = r.getUUID("group_id");
+        if (group != null) {
+            e.setGroupId(Ids.bytes(group));
         }
         Buffer extra = r.getBuffer("extra");
         if (extra != null) {

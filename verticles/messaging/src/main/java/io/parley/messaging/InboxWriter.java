@@ -29,10 +29,14 @@ final class InboxWriter {
         int weight();
     }
 
-    record Send(InboxStore.SentRecord record, List<InboxRow> rows, Promise<SendResult> result) implements Op {
+    /** A send; with a body, its rows point at that one stored body (group messages). */
+    record Send(InboxStore.SentRecord record, List<InboxRow> rows, Body body, Promise<SendResult> result) implements Op {
         public int weight() {
             return rows.size() + 1;
         }
+    }
+
+    record Body(UUID id, com.google.protobuf.ByteString content) {
     }
 
     record Delivery(List<InboxRow> rows, Promise<List<Envelope>> result) implements Op {
@@ -66,8 +70,12 @@ final class InboxWriter {
     }
 
     Future<SendResult> send(InboxStore.SentRecord record, List<InboxRow> rows) {
+        return send(record, rows, null);
+    }
+
+    Future<SendResult> send(InboxStore.SentRecord record, List<InboxRow> rows, Body body) {
         Promise<SendResult> promise = Promise.promise();
-        submit(new Send(record, rows, promise));
+        submit(new Send(record, rows, body, promise));
         return promise.future();
     }
 
@@ -143,9 +151,20 @@ final class InboxWriter {
                 return firsts.compose(found -> {
                     retries.forEach(s -> sendResults.put(s, new SendResult(found.get(s.record().key()), true, List.of())));
                     List<InboxRow> rows = new ArrayList<>();
-                    sends.stream().filter(s -> fresh.contains(s.record().messageId())).forEach(s -> rows.addAll(s.rows()));
+                    List<UUID> bodyIds = new ArrayList<>();
+                    List<com.google.protobuf.ByteString> bodies = new ArrayList<>();
+                    sends.stream().filter(s -> fresh.contains(s.record().messageId())).forEach(s -> {
+                        rows.addAll(s.rows());
+                        if (s.body() != null) {
+                            bodyIds.add(s.body().id());
+                            bodies.add(s.body().content());
+                        }
+                    });
                     deliveries.forEach(d -> rows.addAll(d.rows()));
-                    return rows.isEmpty() ? Future.succeededFuture(List.<Envelope>of()) : store.insertInbox(tx, rows);
+                    Future<Void> storedBodies = bodyIds.isEmpty() ? Future.succeededFuture()
+                            : store.insertBodies(tx, bodyIds, bodies, System.currentTimeMillis());
+                    return storedBodies.compose(v -> rows.isEmpty() ? Future.succeededFuture(List.<Envelope>of())
+                            : store.insertInbox(tx, rows));
                 }).map(stored -> {
                     int at = 0;
                     for (Send s : sends) {

@@ -281,6 +281,35 @@ final class MessagingService {
         });
     }
 
+    /**
+     * A group message's fan-out: its body stored once and a row per device pointing at it, committed
+     * like any send (idempotent on the sender's client message id), then pushed.
+     */
+    Future<io.parley.proto.SharedDelivered> deliverShared(io.parley.proto.SharedDelivery request) {
+        Envelope template = request.getEnvelope();
+        if (template.getContent().isEmpty() || template.getContent().size() > config.maxPayloadBytes()) {
+            throw (template.getContent().isEmpty() ? Failure.BAD_REQUEST : Failure.TOO_LARGE)
+                    .exception("a shared body must have 1 to " + config.maxPayloadBytes() + " bytes");
+        }
+        long now = clock.millis();
+        UUID messageId = UUID.randomUUID();
+        UUID bodyId = UUID.randomUUID();
+        Envelope envelope = template.toBuilder().setMessageId(Ids.bytes(messageId)).setServerTimestampMs(now).build();
+        List<InboxRow> rows = new ArrayList<>(request.getDevicesCount());
+        request.getDevicesList().forEach(d -> rows.add(new InboxRow(Ids.uuid(d.getUserId(), "user_id"), d.getDeviceId(),
+                envelope, bodyId)));
+        UUID sender = Ids.uuid(template.getSenderUser(), "sender_user");
+        InboxStore.SentRecord record = new InboxStore.SentRecord(sender, template.getSenderDevice(),
+                Ids.uuid(request.getClientMessageId(), "client_message_id"), messageId,
+                Ids.uuid(request.getRecipient(), "recipient"), now);
+        return writer.send(record, rows, new InboxWriter.Body(bodyId, template.getContent())).map(result -> {
+            push(rows, result.stored());
+            return io.parley.proto.SharedDelivered.newBuilder().setMessageId(Ids.bytes(result.record().messageId()))
+                    .setServerTimestampMs(result.record().serverTs()).setDuplicate(result.duplicate())
+                    .setStored(result.stored().size()).build();
+        });
+    }
+
     Future<InboxPage> page(InboxPageRequest request) {
         int limit = Math.min(MAX_PAGE, Math.max(1, request.getLimit()));
         return store.page(Ids.uuid(request.getDevice().getUserId(), "user_id"), request.getDevice().getDeviceId(),

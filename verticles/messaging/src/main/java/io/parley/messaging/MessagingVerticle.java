@@ -51,8 +51,8 @@ public final class MessagingVerticle extends VerticleBase {
 
         vertx.setPeriodic(config.sweepInterval().toMillis(), id -> messaging.sweep()
                 .onSuccess(n -> {
-                    if (n[0] + n[1] > 0) {
-                        LOG.info("swept {} expired envelopes and {} old send records", n[0], n[1]);
+                    if (n[0] + n[1] + n[2] > 0) {
+                        LOG.info("swept {} expired envelopes, {} old send records, {} unreferenced bodies", n[0], n[1], n[2]);
                     }
                 })
                 .onFailure(e -> LOG.warn("expiry sweep failed: {}", e.getMessage())));
@@ -72,6 +72,7 @@ public final class MessagingVerticle extends VerticleBase {
                 Rpc.serve(vertx, BodyCase.ACK, messaging::ack).completion(),
                 Rpc.serve(vertx, BodyCase.SET_DISAPPEARING, messaging::setDisappearing).completion(),
                 Rpc.serveInternal(vertx, Addresses.MESSAGING_DELIVER, messaging::deliver).completion(),
+                Rpc.serveInternal(vertx, Addresses.MESSAGING_DELIVER_SHARED, messaging::deliverShared).completion(),
                 Rpc.serveInternal(vertx, Addresses.MESSAGING_INBOX_PAGE, messaging::page).completion()));
     }
 }
