@@ -52,6 +52,8 @@ public final class ParleyNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int NODE_POOL_SIZE = 2;
     private static final int EDGE_AUTH_TIMEOUT_SECONDS = 10;
+    private static final int REDIS_POOL_SIZE = 16;
+    private static final int REDIS_POOL_WAITING = 100_000;
     private static final int EDGE_WRITE_QUEUE_BYTES = 1024 * 1024;
     private static final long EDGE_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -97,7 +99,10 @@ public final class ParleyNode implements AutoCloseable {
         long began = System.nanoTime();
         data = DataFolder.lock(config.dataDir());
         postgres = PgConnectOptions.fromUri(config.postgresUrl().orElseGet(() -> stores.startPostgres(data)));
-        redis = new RedisOptions().setConnectionString(config.redisUrl().orElseGet(() -> stores.startRedis(data)));
+        // Every verticle instance shares these limits; the defaults (6 connections, 24 waiting
+        // requests) refuse work under a burst of rate-limit and route look-ups.
+        redis = new RedisOptions().setConnectionString(config.redisUrl().orElseGet(() -> stores.startRedis(data)))
+                .setMaxPoolSize(REDIS_POOL_SIZE).setMaxPoolWaiting(REDIS_POOL_WAITING);
         migrate();
         httpPort = config.httpPort() == 0 ? EmbeddedStores.freePort() : config.httpPort();
 

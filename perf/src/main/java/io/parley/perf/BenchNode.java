@@ -1,0 +1,91 @@
+package io.parley.perf;
+
+import io.parley.client.AccountsApi;
+import io.parley.client.ServerAddress;
+import io.parley.proto.DeviceCredentials;
+import io.parley.proto.RegisterRequest;
+import io.parley.proto.RequestCodeRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Registers benchmark users on a node that runs with the file verification sender, reading each
+ * code from the node's code file, in bounded parallel batches.
+ */
+final class BenchNode {
+    private static final int PARALLEL = 64;
+    private static final long CODE_WAIT_MS = 10_000;
+
+    private final Vertx vertx;
+    private final ServerAddress server;
+    private final Path codeFile;
+    private final Map<String, String> codes = new ConcurrentHashMap<>();
+    private long readUpTo;
+
+    BenchNode(Vertx vertx, ServerAddress server, Path codeFile) {
+        this.vertx = vertx;
+        this.server = server;
+        this.codeFile = codeFile;
+    }
+
+    /** Registers users named prefix_0 .. prefix_(n-1) and returns their primary devices' credentials. */
+    List<DeviceCredentials> register(String prefix, int n) throws Exception {
+        AccountsApi api = new AccountsApi(vertx, server);
+        List<DeviceCredentials> all = new ArrayList<>(n);
+        for (int start = 0; start < n; start += PARALLEL) {
+            List<String> names = new ArrayList<>();
+            for (int i = start; i < Math.min(n, start + PARALLEL); i++) {
+                names.add(prefix + "_" + i);
+            }
+            await(Future.all(names.stream().map(name -> api.requestCode(RequestCodeRequest.newBuilder()
+                    .setUsername(name).build())).toList()));
+            List<Future<DeviceCredentials>> registered = new ArrayList<>();
+            for (String name : names) {
+                registered.add(api.register(RegisterRequest.newBuilder().setUsername(name).setCode(code(name)).build()));
+            }
+            await(Future.all(registered));
+            registered.forEach(f -> all.add(f.result()));
+        }
+        await(api.close());
+        return all;
+    }
+
+    private String code(String name) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + CODE_WAIT_MS;
+        while (!codes.containsKey(name)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("no verification code for " + name + " in " + codeFile);
+            }
+            readNewCodes();
+            if (!codes.containsKey(name)) {
+                Thread.sleep(5);
+            }
+        }
+        return codes.remove(name);
+    }
+
+    private void readNewCodes() throws IOException {
+        byte[] all = Files.readAllBytes(codeFile);
+        String text = new String(all, (int) readUpTo, (int) (all.length - readUpTo), java.nio.charset.StandardCharsets.UTF_8);
+        int lastNewline = text.lastIndexOf('\n');
+        if (lastNewline < 0) {
+            return;
+        }
+        for (String line : text.substring(0, lastNewline).split("\n")) {
+            String[] parts = line.split(" ");
+            codes.put(parts[0], parts[1]);
+        }
+        readUpTo += text.substring(0, lastNewline + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(300, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,170 @@
+package io.parley.perf;
+
+import com.google.protobuf.ByteString;
+import io.parley.bus.Ids;
+import io.parley.client.Messenger;
+import io.parley.client.ParleyClient;
+import io.parley.client.ServerAddress;
+import io.parley.proto.DeviceCredentials;
+import io.parley.proto.OutgoingEnvelope;
+import io.parley.proto.Request;
+import io.parley.proto.SendMessageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * 1:1 messaging load through real connections: N sender/recipient pairs, each sender keeping a
+ * window of sends in flight. Phase 1 finds the most persisted ("sent") messages per second;
+ * phase 2 runs at half that rate and records send→deliver latency (both ends in this JVM, so one
+ * clock). Then the raw batched INSERT ceiling of the same PostgreSQL ({@link RawInsertCeiling}),
+ * and a reconnect storm ({@link ReconnectStorm}). Prints figures and a final JSON line.
+ */
+public final class MessagingLoad {
+    private static final int PAYLOAD_BYTES = 160;
+
+    private final Vertx vertx;
+    private final List<Pair> pairs = new ArrayList<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final Recorder latency = new Recorder(3);
+    private volatile boolean running;
+    private volatile double ratePerPair;
+
+    private record Pair(ParleyClient sender, UUID recipient) {
+    }
+
+    private MessagingLoad(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        ServerAddress server = ServerAddress.parse(o.server());
+        BenchNode node = new BenchNode(vertx, server, Path.of(o.codeFile()));
+        MessagingLoad load = new MessagingLoad(vertx);
+        long tag = System.currentTimeMillis() % 1_000_000;
+        List<DeviceCredentials> senders = node.register("snd" + tag, o.pairs());
+        List<DeviceCredentials> recipients = node.register("rcv" + tag, o.pairs());
+        for (int i = 0; i < o.pairs(); i++) {
+            load.connect(server, senders.get(i), recipients.get(i));
+        }
+
+        load.run(o.warmupSeconds(), 0, o.window());
+        double max = load.run(o.seconds(), 0, o.window())[0];
+        double[] half = load.run(o.seconds(), max / 2, o.window());
+        RawInsertCeiling.Result ceiling = RawInsertCeiling.measure(o.postgresUrl(), o.seconds());
+        ReconnectStorm.Result storm = o.stormDevices() > 0
+                ? ReconnectStorm.run(vertx, server, node, o.stormDevices(), o.stormMessages()) : null;
+
+        System.out.printf("persisted messages/s at max: %.0f (window %d per pair, %d pairs)%n", max, o.window(), o.pairs());
+        System.out.printf("at half rate %.0f/s: send->deliver p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+                half[0], half[1], half[2], half[3], half[4]);
+        System.out.printf("raw batched INSERT ceiling: %.0f rows/s (batches of %d, %d connections); ratio %.2f%n",
+                ceiling.rowsPerSecond(), RawInsertCeiling.BATCH, RawInsertCeiling.CONNECTIONS, max / ceiling.rowsPerSecond());
+        if (storm != null) {
+            System.out.printf("reconnect storm: %d devices x %d queued messages drained in %.1f s%n",
+                    storm.devices(), storm.messagesEach(), storm.seconds());
+        }
+        System.out.printf("{\"scenario\":\"messaging\",\"pairs\":%d,\"window\":%d,\"max_persisted_per_s\":%.0f,"
+                        + "\"half_rate_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f,"
+                        + "\"raw_insert_rows_per_s\":%.0f,\"ratio_to_raw\":%.3f,\"storm_devices\":%d,\"storm_messages_each\":%d,"
+                        + "\"storm_seconds\":%.1f}%n",
+                o.pairs(), o.window(), max, half[0], half[1], half[2], half[3], ceiling.rowsPerSecond(),
+                max / ceiling.rowsPerSecond(), storm == null ? 0 : storm.devices(), storm == null ? 0 : storm.messagesEach(),
+                storm == null ? 0 : storm.seconds());
+        vertx.close();
+        System.exit(0);
+    }
+
+    private void connect(ServerAddress server, DeviceCredentials sender, DeviceCredentials recipient) throws Exception {
+        ParleyClient to = ParleyClient.create(vertx, server, recipient);
+        new Messenger(to).onEnvelope(e -> {
+            long sentAt = ByteBuffer.wrap(e.getContent().toByteArray()).getLong();
+            long micros = (System.nanoTime() - sentAt) / 1_000;
+            if (running) {
+                latency.recordValue(Math.max(0, micros));
+                delivered.incrementAndGet();
+            }
+        });
+        BenchNode.await(to.connect());
+        pairs.add(new Pair(BenchNode.await(ParleyClient.connect(vertx, server, sender)),
+                Ids.uuid(recipient.getUserId(), "user_id")));
+    }
+
+    /**
+     * Runs all pairs for a while; targetRate 0 means as fast as the window allows. Returns
+     * {sent per second, p50, p99, p99.9, max in ms}.
+     */
+    private double[] run(int seconds, double targetRate, int window) throws Exception {
+        ratePerPair = targetRate / pairs.size();
+        running = true;
+        sent.set(0);
+        delivered.set(0);
+        latency.reset();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<Future<Void>> loops = new ArrayList<>();
+        for (Pair pair : pairs) {
+            for (int w = 0; w < window; w++) {
+                loops.add(pair.sender().onContext(() -> sendLoop(pair, end, start)));
+            }
+        }
+        BenchNode.await(Future.all(loops));
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        running = false;
+        var histogram = latency.getIntervalHistogram();
+        return new double[] {sent.get() / elapsed, histogram.getValueAtPercentile(50) / 1000.0,
+                histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
+                histogram.getMaxValue() / 1000.0};
+    }
+
+    /** One in-flight slot of a sender: send, wait for "sent", pace if a rate is set, repeat until the end. */
+    private Future<Void> sendLoop(Pair pair, long end, long start) {
+        if (System.nanoTime() >= end) {
+            return Future.succeededFuture();
+        }
+        ByteBuffer payload = ByteBuffer.allocate(PAYLOAD_BYTES).putLong(System.nanoTime());
+        Request.Builder send = Request.newBuilder().setSendMessage(SendMessageRequest.newBuilder()
+                .setClientMessageId(Ids.bytes(UUID.randomUUID())).setRecipient(Ids.bytes(pair.recipient()))
+                .addEnvelopes(OutgoingEnvelope.newBuilder().setUserId(Ids.bytes(pair.recipient())).setDeviceId(1)
+                        .setContent(ByteString.copyFrom(payload.array()))));
+        return pair.sender().send(send).compose(response -> {
+            long count = sent.incrementAndGet();
+            if (ratePerPair <= 0) {
+                return sendLoop(pair, end, start);
+            }
+            long dueNanos = start + (long) (count / (ratePerPair * pairs.size()) * 1e9);
+            long waitMs = (dueNanos - System.nanoTime()) / 1_000_000;
+            if (waitMs <= 0) {
+                return sendLoop(pair, end, start);
+            }
+            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(waitMs, t -> sendLoop(pair, end, start).onComplete(later));
+            return later.future();
+        });
+    }
+
+    record Options(String server, String codeFile, String postgresUrl, int pairs, int window, int seconds,
+            int warmupSeconds, int stormDevices, int stormMessages) {
+        static Options parse(String[] args) {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
+            return new Options(m.getOrDefault("server", "http://127.0.0.1:8080"), m.get("codes"), m.get("postgres"),
+                    Integer.parseInt(m.getOrDefault("pairs", "100")), Integer.parseInt(m.getOrDefault("window", "8")),
+                    Integer.parseInt(m.getOrDefault("seconds", "20")), Integer.parseInt(m.getOrDefault("warmup", "5")),
+                    Integer.parseInt(m.getOrDefault("storm-devices", "10000")),
+                    Integer.parseInt(m.getOrDefault("storm-messages", "10")));
+        }
+    }
+}
