@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUNS="${RUNS:-3}"
 PORT="${PORT:-18089}"
 WORK="$(mktemp -d)"
-trap 'pkill -TERM -f "parley-node.jar start --data $WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'pkill -TERM -f "io.parley.node.Main start --data $WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 # Build first so that no build is timed.
 "$ROOT/parley" build

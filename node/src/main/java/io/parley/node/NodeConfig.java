@@ -43,7 +43,8 @@ public record NodeConfig(
     static final List<ConfigKey> KEYS = keys();
 
     /** Variables the launcher and logging read; they are not configuration keys. */
-    private static final Set<String> PROCESS_VARIABLES = Set.of("PARLEY_JAVA_OPTS", "PARLEY_LOG_LEVEL");
+    private static final Set<String> PROCESS_VARIABLES = Set.of("PARLEY_JAVA_OPTS", "PARLEY_CLIENT_JAVA_OPTS",
+            "PARLEY_LOG_LEVEL");
 
     public int instancesOf(String role) {
         return instances.getOrDefault(role, 1);
