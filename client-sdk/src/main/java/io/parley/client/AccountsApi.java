@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 
 /** The steps before a connection exists: request a code, register, link a device (HTTP + protobuf JSON). */
 public final class AccountsApi {
+    /** A call that gets no answer in this time fails rather than waiting forever. */
+    private static final long REQUEST_TIMEOUT_MS = 10_000;
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private final HttpClient http;
     private final ServerAddress server;
@@ -48,7 +50,7 @@ public final class AccountsApi {
             return Future.failedFuture(e);
         }
         return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(server.host()).setPort(server.port())
-                        .setURI(path).putHeader("content-type", "application/json"))
+                        .setURI(path).putHeader("content-type", "application/json").setTimeout(REQUEST_TIMEOUT_MS))
                 .compose(request -> request.send(json))
                 .compose(response -> response.body().map(buffer -> {
                     if (response.statusCode() != 200) {

@@ -268,7 +268,8 @@ final class DeviceSession {
 
     private void writeReplay(java.util.Iterator<Envelope> envelopes, boolean morePages) {
         while (envelopes.hasNext()) {
-            if (closed) {
+            if (closed || transport.isClosed()) {
+                cleanUp();
                 return;
             }
             if (transport.writeQueueFull()) {
@@ -313,6 +314,10 @@ final class DeviceSession {
 
     private void send(ServerFrame frame) {
         if (closed) {
+            return;
+        }
+        if (transport.isClosed()) {
+            cleanUp();
             return;
         }
         if (transport.writeQueueFull()) {

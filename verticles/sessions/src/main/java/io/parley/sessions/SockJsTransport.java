@@ -15,6 +15,7 @@ final class SockJsTransport implements Transport {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
     private final SockJSSocket socket;
+    private boolean closed;
 
     SockJsTransport(SockJSSocket socket, int writeQueueMaxBytes) {
         this.socket = socket;
@@ -52,7 +53,13 @@ final class SockJsTransport implements Transport {
     }
 
     @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
     public void close(int code, String reason) {
+        closed = true;
         socket.close(code, reason);
     }
 
@@ -73,6 +80,9 @@ final class SockJsTransport implements Transport {
 
     @Override
     public void closeHandler(Handler<Void> handler) {
-        socket.endHandler(handler);
+        socket.endHandler(v -> {
+            closed = true;
+            handler.handle(v);
+        });
     }
 }

@@ -16,6 +16,9 @@ interface Transport {
 
     boolean writeQueueFull();
 
+    /** True once the socket closed, possibly before its close handler has run. */
+    boolean isClosed();
+
     void close(int code, String reason);
 
     String remoteAddress();

@@ -41,6 +41,11 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
     public void close(int code, String reason) {
         socket.close((short) code, reason);
     }
