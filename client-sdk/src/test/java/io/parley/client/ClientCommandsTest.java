@@ -62,9 +62,12 @@ class ClientCommandsTest {
     void managesContactsAndBlocks() {
         String me = Users.uniqueName("cli");
         String friend = Users.uniqueName("friend");
-        Users.register(io.vertx.core.Vertx.vertx(), friend);
-        run(phone, "register", "--username", me);
-        run(phone, "register", "--username", me, "--code", TestNode.CODES.codeFor(me));
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        Users.register(vertx, friend);
+        vertx.close();
+        assertThat(run(phone, "register", "--username", me).code()).isZero();
+        Run registered = run(phone, "register", "--username", me, "--code", TestNode.CODES.codeFor(me));
+        assertThat(registered.code()).as(registered.err()).isZero();
 
         assertThat(run(phone, "contacts", "add", friend).out()).contains(friend);
         assertThat(run(phone, "contacts", "list").out()).contains(friend);
@@ -76,8 +79,9 @@ class ClientCommandsTest {
     @Test
     void printsErrorsWithCodesAndExitsNonZero() {
         String me = Users.uniqueName("cli");
-        run(phone, "register", "--username", me);
-        run(phone, "register", "--username", me, "--code", TestNode.CODES.codeFor(me));
+        assertThat(run(phone, "register", "--username", me).code()).isZero();
+        Run registered = run(phone, "register", "--username", me, "--code", TestNode.CODES.codeFor(me));
+        assertThat(registered.code()).as(registered.err()).isZero();
 
         Run unknown = run(phone, "contacts", "add", Users.uniqueName("nobody"));
         Run noState = run(laptop, "whoami");
