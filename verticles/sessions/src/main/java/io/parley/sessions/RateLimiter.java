@@ -13,6 +13,8 @@ import java.util.UUID;
  */
 final class RateLimiter {
     static final int LEASE = 10;
+    /** Redis requests have no deadline of their own; a limiter that cannot answer in time is a 503. */
+    private static final long REDIS_TIMEOUT_MS = 2_000;
     private static final String TAKE = """
             local b = redis.call('HMGET', KEYS[1], 't', 'ts')
             local rate = tonumber(ARGV[1])
@@ -50,6 +52,7 @@ final class RateLimiter {
     private Future<Integer> take(String key, double rate, int burst, int want) {
         return redis.send(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(String.valueOf(rate))
                         .arg(burst).arg(System.currentTimeMillis()).arg(want))
+                .timeout(REDIS_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .map(r -> r.toInteger());
     }
 }
