@@ -25,7 +25,9 @@ public final class AccountsApi {
     private final ServerAddress server;
 
     public AccountsApi(Vertx vertx, ServerAddress server) {
-        this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()));
+        // No keep-alive: these calls are few, and reusing pooled connections was seen to leave a
+        // call unanswered (CI, one run in three) with the pool logging "Connection evicted".
+        this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()).setKeepAlive(false));
         this.server = server;
     }
 
@@ -64,7 +66,8 @@ public final class AccountsApi {
                         throw new ParleyException(503, "server answered with something that is not a reply: " + e.getMessage());
                     }
                     return (T) answer.build();
-                }));
+                }))
+                .timeout(REQUEST_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static JsonObject safeJson(String text) {
