@@ -65,6 +65,7 @@ public final class IdleConnections {
         NodeProbe.Memory before = node.memoryAfterGc();
         java.util.Map<String, Long> classesBefore = o.histogram() ? node.classHistogram() : java.util.Map.of();
         IdleConnections load = new IdleConnections(vertx, server, o.sources());
+        load.heartbeats(o.heartbeatSeconds());
         long connectStart = System.nanoTime();
         for (int from = 0; from < devices.size(); from += CONNECT_PARALLEL) {
             List<Future<Void>> batch = new ArrayList<>();
@@ -75,7 +76,6 @@ public final class IdleConnections {
         }
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
         int held = load.held();
-        load.heartbeats(o.heartbeatSeconds());
         Thread.sleep(o.holdSeconds() * 1000L);
         int stillHeld = load.held();
         NodeProbe.Memory after = node.memoryAfterGc();
@@ -154,24 +154,25 @@ public final class IdleConnections {
         }
     }
 
-    /** One heartbeat per connection per period, spread evenly over the period. */
+    /**
+     * One heartbeat per connection per period, spread evenly over it: slice k of the period beats
+     * for every connection whose index is k modulo the number of slices, those opened later too.
+     */
     private void heartbeats(int periodSeconds) {
-        List<WebSocket> all;
-        synchronized (open) {
-            all = new ArrayList<>(open);
-        }
         int slices = 100;
         long sliceMs = periodSeconds * 1000L / slices;
         for (int s = 0; s < slices; s++) {
             int slice = s;
-            vertx.setTimer(1 + slice * sliceMs, first -> vertx.setPeriodic(periodSeconds * 1000L, id -> {
-                for (int i = slice; i < all.size(); i += slices) {
-                    WebSocket ws = all.get(i);
-                    if (!ws.isClosed()) {
-                        ws.writeBinaryMessage(Buffer.buffer(HEARTBEAT));
+            vertx.setPeriodic(1 + slice * sliceMs, periodSeconds * 1000L, id -> {
+                synchronized (open) {
+                    for (int i = slice; i < open.size(); i += slices) {
+                        WebSocket ws = open.get(i);
+                        if (!ws.isClosed()) {
+                            ws.writeBinaryMessage(Buffer.buffer(HEARTBEAT));
+                        }
                     }
                 }
-            }));
+            });
         }
     }
 
