@@ -107,14 +107,22 @@ public final class ParleyNode implements AutoCloseable {
         httpPort = config.httpPort() == 0 ? EmbeddedStores.freePort() : config.httpPort();
 
         String registry = "parley-" + nodeId;
-        vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-                        .setEnabled(true)
-                        .setJvmMetricsEnabled(true)
-                        .setRegistryName(registry)
-                        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-                .withMetrics(new MicrometerMetricsFactory())
-                .build();
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(true)
+                .setRegistryName(registry)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        if (config.cluster().enabled()) {
+            NodeConfig.Cluster cluster = config.cluster();
+            vertx = await(Vertx.builder().with(options.setEventBusOptions(Clustering.eventBus(cluster)))
+                    .withMetrics(new MicrometerMetricsFactory())
+                    .withClusterManager(Clustering.clusterManager(cluster))
+                    .buildClustered(), "joining the cluster on " + cluster.host() + ":" + cluster.port()
+                    + " with members " + cluster.members());
+            LOG.info("node {} joined cluster '{}' on {}:{}", nodeId, cluster.name(), cluster.host(), cluster.port());
+        } else {
+            vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
+        }
         Contracts.registerCodecs(vertx);
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
