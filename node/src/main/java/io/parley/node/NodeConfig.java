@@ -29,7 +29,8 @@ public record NodeConfig(
         Map<String, Integer> instances,
         Edge edge,
         Accounts accounts,
-        int messagingSweepSeconds) {
+        int messagingSweepSeconds,
+        int presenceSweepSeconds) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -57,7 +58,7 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds);
+                accounts, messagingSweepSeconds, presenceSweepSeconds);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -182,7 +183,8 @@ public record NodeConfig(
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
-                positive(v, "messaging.sweepSeconds", 1, 3600));
+                positive(v, "messaging.sweepSeconds", 1, 3600),
+                positive(v, "presence.sweepSeconds", 1, 600));
     }
 
     private static int positive(Map<String, Object> v, String key, int min, int max) {
@@ -223,7 +225,9 @@ public record NodeConfig(
                 new ConfigKey("accounts.maxLinkedDevices", ConfigKey.Type.INT, 4,
                         "linked devices per account besides the primary"),
                 new ConfigKey("messaging.sweepSeconds", ConfigKey.Type.INT, 30,
-                        "how often expired disappearing messages and old send records are deleted")));
+                        "how often expired disappearing messages and old send records are deleted"),
+                new ConfigKey("presence.sweepSeconds", ConfigKey.Type.INT, 10,
+                        "how often presence renews online devices that still have a route and turns the others offline")));
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }
