@@ -99,6 +99,29 @@ class PresenceTest {
     }
 
     @Test
+    void aConnectionReplacedByTheSameDeviceLeavesTheUserOnline() {
+        Watcher alice = new Watcher(Users.register(vertx, Users.uniqueName("alice")));
+        DeviceCredentials bobCredentials = Users.register(vertx, Users.uniqueName("bob"));
+        Device bob = new Device(vertx, bobCredentials);
+        Await.until(() -> alice.subscribe(bob.user()).getOnline(), "bob to be online");
+
+        Device bobAgain = new Device(vertx, bobCredentials);
+        Await.until(() -> bob.client.finalCloseCode() != null, "the first connection to be replaced");
+        // A later change of another user, pushed after the replaced connection's disconnect was handled.
+        Device carol = new Device(vertx, Users.register(vertx, Users.uniqueName("carol")));
+        alice.subscribe(carol.user());
+        Await.until(() -> alice.subscribe(carol.user()).getOnline(), "carol to be online");
+        carol.close();
+        Await.until(() -> alice.updates.stream().anyMatch(u -> u.getUserId().equals(carol.credentials.getUserId())
+                && !u.getOnline()), "carol's offline change");
+
+        assertThat(alice.subscribe(bob.user()).getOnline()).as("the new connection keeps bob online").isTrue();
+        assertThat(alice.updates.stream().filter(u -> u.getUserId().equals(bob.credentials.getUserId()) && !u.getOnline()))
+                .isEmpty();
+        assertThat(bobAgain.client.isConnected()).isTrue();
+    }
+
+    @Test
     void lastSeenIsHiddenFromEveryoneWhenNobody() {
         Watcher alice = new Watcher(Users.register(vertx, Users.uniqueName("alice")));
         Device bob = new Device(vertx, Users.register(vertx, Users.uniqueName("bob")));

@@ -173,7 +173,8 @@ public final class ParleyNode implements AutoCloseable {
         }
         if (config.hasRole(Roles.PRESENCE)) {
             deployments.add(vertx.deployVerticle(() -> new PresenceVerticle(redis,
-                    PresenceConfig.withSweepInterval(Duration.ofSeconds(config.presenceSweepSeconds())), clock),
+                    PresenceConfig.of(Duration.ofSeconds(config.presenceSweepSeconds()),
+                            Duration.ofSeconds(config.presenceOnlineTtlSeconds())), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.PRESENCE))));
         }
         if (config.hasRole(Roles.EDGE)) {

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class PresenceService {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
     private static final int SWEEP_BATCH = 500;
+    private static final int SWEEP_PAGES = 200;
 
     private final PresenceStore store;
     private final Relations relations;
@@ -36,6 +37,7 @@ final class PresenceService {
     private final DevicePusher pusher;
     private final PresenceConfig config;
     private final Clock clock;
+    private boolean sweeping;
 
     PresenceService(PresenceStore store, Relations relations, DeviceRoutes routes, DevicePusher pusher,
             PresenceConfig config, Clock clock) {
@@ -72,14 +74,26 @@ final class PresenceService {
     }
 
     /**
-     * Renews the online entries that would expire before the next sweeps whose device still has a
-     * route, and turns the others offline. Returns how many went offline.
+     * Renews the online entries due before the next sweeps whose device still has a route, and
+     * turns the others offline, page by page until none is due (at most {@link #SWEEP_PAGES} pages
+     * per sweep; the rest waits for the next one). Returns how many went offline.
      */
     Future<Integer> sweep() {
-        long now = clock.millis();
+        if (sweeping) {
+            return Future.succeededFuture(0);
+        }
+        sweeping = true;
+        return sweepPage(clock.millis(), 0, 0).onComplete(done -> sweeping = false);
+    }
+
+    private Future<Integer> sweepPage(long now, int page, int offline) {
+        if (page == SWEEP_PAGES) {
+            LOG.warn("presence sweep stopped after {} pages of {} entries; the rest waits", SWEEP_PAGES, SWEEP_BATCH);
+            return Future.succeededFuture(offline);
+        }
         return store.due(now + config.sweepInterval().toMillis() * 2, SWEEP_BATCH).compose(due -> {
             if (due.isEmpty()) {
-                return Future.succeededFuture(0);
+                return Future.succeededFuture(offline);
             }
             List<DeviceRef> refs = due.stream().map(d -> DevicePusher.ref(d.userId(), d.deviceId())).toList();
             return routes.lookup(refs).compose(found -> {
@@ -91,7 +105,8 @@ final class PresenceService {
                                     .compose(went -> went ? changed(d.userId()).map(true) : Future.succeededFuture(false)));
                 }
                 return Future.join(outcomes).map(all -> (int) outcomes.stream().filter(Future::result).count());
-            });
+            }).compose(went -> due.size() < SWEEP_BATCH ? Future.succeededFuture(offline + went)
+                    : sweepPage(now, page + 1, offline + went));
         });
     }
 
@@ -108,7 +123,7 @@ final class PresenceService {
         });
     }
 
-    /** Tells every device subscribed to the user of its new state, as each subscriber may see it. */
+    /** Tells every device subscribed to the user of its new state, as each subscriber may see it; never fails. */
     private Future<Void> changed(UUID user) {
         long now = clock.millis();
         Future<PresenceStore.State> state = store.state(user, now);
@@ -122,7 +137,11 @@ final class PresenceService {
                 return pusher.push(devices.stream().map(d -> DevicePusher.ref(d.userId(), d.deviceId())).toList(), push);
             })));
             return Future.join(pushes).<Void>mapEmpty();
-        }).onFailure(e -> LOG.warn("presence change not pushed [user: {}]: {}", user, e.getMessage()));
+        }).recover(e -> {
+            // The change itself is stored; subscribers see it at their next subscribe.
+            LOG.warn("presence change not pushed [user: {}]: {}", user, e.getMessage());
+            return Future.succeededFuture();
+        });
     }
 
     /**
