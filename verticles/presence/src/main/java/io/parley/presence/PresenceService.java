@@ -83,7 +83,9 @@ final class PresenceService {
             return Future.succeededFuture(0);
         }
         sweeping = true;
-        return sweepPage(clock.millis(), 0, 0).onComplete(done -> sweeping = false);
+        return store.claimSweep(config.sweepInterval().toMillis())
+                .compose(mine -> mine ? sweepPage(clock.millis(), 0, 0) : Future.succeededFuture(0))
+                .onComplete(done -> sweeping = false);
     }
 
     private Future<Integer> sweepPage(long now, int page, int offline) {
@@ -123,7 +125,10 @@ final class PresenceService {
         });
     }
 
-    /** Tells every device subscribed to the user of its new state, as each subscriber may see it; never fails. */
+    /**
+     * Tells every device subscribed to the user of its new state, as each subscriber may see it,
+     * and tells nothing to subscribers on the other side of a block. Never fails.
+     */
     private Future<Void> changed(UUID user) {
         long now = clock.millis();
         Future<PresenceStore.State> state = store.state(user, now);
@@ -133,6 +138,10 @@ final class PresenceService {
             subscribers.result().forEach(s -> byUser.computeIfAbsent(s.userId(), u -> new ArrayList<>()).add(s));
             List<Future<Integer>> pushes = new ArrayList<>(byUser.size());
             byUser.forEach((viewer, devices) -> pushes.add(relations.view(viewer, user).compose(view -> {
+                if (view.blocked()) {
+                    // Not even a blank update: its timing would tell when the user comes and goes.
+                    return Future.succeededFuture(0);
+                }
                 Push push = Push.newBuilder().setPresence(update(user, state.result(), view, now)).build();
                 return pusher.push(devices.stream().map(d -> DevicePusher.ref(d.userId(), d.deviceId())).toList(), push);
             })));

@@ -19,6 +19,8 @@ import java.util.UUID;
  */
 final class PresenceStore {
     private static final String INDEX = "parley:presence:expiry";
+    /** Held by the presence instance that sweeps this interval; the others skip it. */
+    private static final String SWEEP_LOCK = "parley:presence:sweep-lock";
     /** Last seen is kept this long after the user was last online. */
     private static final long SEEN_TTL_SECONDS = 400L * 24 * 3600;
 
@@ -134,6 +136,12 @@ final class PresenceStore {
                             : Request.cmd(Command.ZREM).arg(INDEX).arg(member(user, device));
                     return redis.send(index).map(renewed.toInteger() == 1);
                 });
+    }
+
+    /** True for one caller per interval across every presence instance: that one sweeps. */
+    Future<Boolean> claimSweep(long intervalMs) {
+        return redis.send(Request.cmd(Command.SET).arg(SWEEP_LOCK).arg(UUID.randomUUID().toString()).arg("NX")
+                .arg("PX").arg(Math.max(1, intervalMs - intervalMs / 10))).map(reply -> reply != null);
     }
 
     /** Up to {@code limit} online entries expiring before {@code before}, oldest first. */

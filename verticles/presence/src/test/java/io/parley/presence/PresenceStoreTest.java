@@ -135,6 +135,15 @@ class PresenceStoreTest {
         assertThat(await(store.subscribers(target, T0 + ttl + 1, 10))).hasSize(1);
     }
 
+    @Test
+    void oneInstanceAtATimeClaimsTheSweep() {
+        boolean first = await(store.claimSweep(60_000));
+        boolean second = await(store.claimSweep(60_000));
+
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+    }
+
     private static <T> T await(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
