@@ -112,15 +112,29 @@ class ReceiptsTest {
         Device alice = new Device(vertx, Users.register(vertx, Users.uniqueName("alice")));
         Device bob = new Device(vertx, Users.register(vertx, Users.uniqueName("bob")));
         Device bobTablet = new Device(vertx, Users.link(vertx, bob.client, "tablet"));
-        setReadReceiptsOff(bob);
         ByteString id = Await.result(alice.messenger.send(bob.user(), text("seen?"))).getMessageId();
+        Await.result(bob.messenger.receipt(alice.user(), Receipt.Type.DELIVERED, List.of(id)));
+        setReadReceiptsOff(bob);
 
         Await.result(bob.messenger.receipt(alice.user(), Receipt.Type.READ, List.of(id)));
         Await.result(bob.messenger.receipt(alice.user(), Receipt.Type.DELIVERED, List.of(id)));
 
-        Await.until(() -> receipts(alice, Receipt.Type.DELIVERED).size() == 1, "the delivered receipt, sent after the read one");
+        Await.until(() -> receipts(alice, Receipt.Type.DELIVERED).size() == 2, "the delivered receipts, around the read one");
         assertThat(receipts(alice, Receipt.Type.READ)).isEmpty();
         Await.until(() -> receipts(bobTablet, Receipt.Type.READ).size() == 1, "bob's own tablet to learn it was read");
+    }
+
+    @Test
+    void aDeviceLinkedAfterEarlierReceiptsGetsTheNextOnes() {
+        Device alice = new Device(vertx, Users.register(vertx, Users.uniqueName("alice")));
+        Device bob = new Device(vertx, Users.register(vertx, Users.uniqueName("bob")));
+        ByteString id = Await.result(alice.messenger.send(bob.user(), text("hi"))).getMessageId();
+        Await.result(bob.messenger.receipt(alice.user(), Receipt.Type.DELIVERED, List.of(id)));
+
+        Device aliceLaptop = new Device(vertx, Users.link(vertx, alice.client, "laptop"));
+        Await.result(bob.messenger.receipt(alice.user(), Receipt.Type.READ, List.of(id)));
+
+        Await.until(() -> receipts(aliceLaptop, Receipt.Type.READ).size() == 1, "the new laptop to get the read receipt");
     }
 
     @Test

@@ -13,10 +13,7 @@ import io.parley.proto.InboxDelivery;
 import io.parley.proto.Ok;
 import io.parley.proto.Receipt;
 import io.parley.proto.ReceiptRequest;
-import io.parley.proto.Relation;
-import io.parley.proto.RelationRequest;
 import io.parley.proto.SendCheck;
-import io.parley.proto.SendCheckRequest;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -28,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A receipt from a recipient's device to the original sender: checked against accounts (the sender
- * exists; no block either way; read receipts on for both sides), then stored through messaging in
+ * A receipt from a recipient's device to the original sender: checked against accounts through
+ * {@link AccountChecks} (the sender exists; no block either way; read receipts on for both sides), then stored through messaging in
  * every device of the sender and, for read and played receipts, in the caller's own other devices.
  */
 final class ReceiptsService {
@@ -37,14 +34,15 @@ final class ReceiptsService {
     /** Message ids per receipt; a client with more sends several receipts. */
     static final int MAX_MESSAGE_IDS = 100;
     private static final int ID_BYTES = 16;
-    private static final long ACCOUNTS_TIMEOUT_MS = 5_000;
     private static final long DELIVER_TIMEOUT_MS = 10_000;
     private static final Ok OK = Ok.getDefaultInstance();
 
     private final EventBus bus;
+    private final AccountChecks checks;
 
-    ReceiptsService(EventBus bus) {
+    ReceiptsService(EventBus bus, AccountChecks checks) {
         this.bus = bus;
+        this.checks = checks;
     }
 
     Future<Ok> receipt(Caller caller, ReceiptRequest request) {
@@ -53,18 +51,12 @@ final class ReceiptsService {
         if (request.getType() == Receipt.Type.UNRECOGNIZED) {
             throw Failure.BAD_REQUEST.exception("type must be DELIVERED, READ or PLAYED");
         }
-        Future<SendCheck> check = bus.<SendCheck>request(Addresses.ACCOUNTS_SEND_CHECK, SendCheckRequest.newBuilder()
-                .setFrom(Ids.bytes(caller.userId())).setTo(Ids.bytes(to)).build(), accountsOptions()).map(m -> m.body());
-        // Whether the caller blocked the sender: receipts do not flow to a user one has blocked either.
-        Future<Relation> back = to.equals(caller.userId()) ? Future.succeededFuture(Relation.getDefaultInstance())
-                : bus.<Relation>request(Addresses.ACCOUNTS_RELATION, RelationRequest.newBuilder()
-                        .setFrom(Ids.bytes(to)).setTo(Ids.bytes(caller.userId())).build(), accountsOptions()).map(m -> m.body());
-        return Future.all(check, back).compose(both -> {
-            SendCheck sendCheck = check.result();
+        return checks.check(caller.userId(), to).compose(check -> {
+            SendCheck sendCheck = check.sendCheck();
             if (!sendCheck.getExists()) {
                 return Future.failedFuture(Failure.NOT_FOUND.exception("no such user"));
             }
-            if (sendCheck.getBlocked() || back.result().getBlocked()) {
+            if (sendCheck.getBlocked() || check.blockedByCaller()) {
                 LOG.debug("receipt dropped: blocked [from: {}, to: {}]", caller, to);
                 return Future.succeededFuture(OK);
             }
@@ -132,7 +124,4 @@ final class ReceiptsService {
                 .setConversationUser(Ids.bytes(conversation)).setKind(Envelope.Kind.RECEIPT).setReceipt(receipt)).build();
     }
 
-    private static DeliveryOptions accountsOptions() {
-        return new DeliveryOptions().setSendTimeout(ACCOUNTS_TIMEOUT_MS);
-    }
 }
