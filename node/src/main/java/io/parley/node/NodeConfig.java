@@ -30,6 +30,8 @@ public record NodeConfig(
         Edge edge,
         Accounts accounts,
         int messagingSweepSeconds,
+        int presenceSweepSeconds,
+        int presenceOnlineTtlSeconds,
         Cluster cluster) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
@@ -66,7 +68,7 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds, cluster);
+                accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -188,10 +190,16 @@ public record NodeConfig(
                 positive(v, "accounts.maxLinkedDevices", 1, 16), AccountsConfig.defaults().maxCodeAttempts());
         Accounts accounts = new Accounts(sender, file.isEmpty() ? data.resolve("verification-codes.txt")
                 : Path.of(file).toAbsolutePath().normalize(), limits);
+        int presenceSweep = positive(v, "presence.sweepSeconds", 1, 600);
+        int presenceTtl = positive(v, "presence.onlineTtlSeconds", 3, 86_400);
+        if (presenceTtl < 3 * presenceSweep) {
+            throw new ConfigException("presence.onlineTtlSeconds", "must be at least three presence.sweepSeconds, got "
+                    + presenceTtl);
+        }
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
-                positive(v, "messaging.sweepSeconds", 1, 3600), cluster(v));
+                positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v));
     }
 
     @SuppressWarnings("unchecked")
@@ -261,7 +269,11 @@ public record NodeConfig(
                 new ConfigKey("cluster.port", ConfigKey.Type.INT, 5701, "Hazelcast member port"),
                 new ConfigKey("cluster.busPort", ConfigKey.Type.INT, 0, "event bus TCP port (0 picks a free one)"),
                 new ConfigKey("cluster.members", ConfigKey.Type.LIST, List.of(),
-                        "host:port of the other members (their cluster.port)")));
+                        "host:port of the other members (their cluster.port)"),
+                new ConfigKey("presence.sweepSeconds", ConfigKey.Type.INT, 10,
+                        "how often presence renews online devices that still have a route and turns the others offline"),
+                new ConfigKey("presence.onlineTtlSeconds", ConfigKey.Type.INT, 300,
+                        "life of a device's online entry between renewals by the sweep")));
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

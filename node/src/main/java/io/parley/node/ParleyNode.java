@@ -9,6 +9,9 @@ import io.parley.accounts.LogVerificationSender;
 import io.parley.accounts.VerificationSender;
 import io.parley.messaging.MessagingConfig;
 import io.parley.messaging.MessagingVerticle;
+import io.parley.presence.PresenceConfig;
+import io.parley.presence.PresenceVerticle;
+import io.parley.receipts.ReceiptsVerticle;
 import io.parley.sessions.EdgeConfig;
 import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
@@ -171,6 +174,16 @@ public final class ParleyNode implements AutoCloseable {
             deployments.add(vertx.deployVerticle(() -> new MessagingVerticle(postgres, poolOptions, redis,
                     MessagingConfig.defaults().withSweepInterval(Duration.ofSeconds(config.messagingSweepSeconds())), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.MESSAGING))));
+        }
+        if (config.hasRole(Roles.RECEIPTS)) {
+            deployments.add(vertx.deployVerticle(ReceiptsVerticle::new,
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.RECEIPTS))));
+        }
+        if (config.hasRole(Roles.PRESENCE)) {
+            deployments.add(vertx.deployVerticle(() -> new PresenceVerticle(redis,
+                    PresenceConfig.of(Duration.ofSeconds(config.presenceSweepSeconds()),
+                            Duration.ofSeconds(config.presenceOnlineTtlSeconds())), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.PRESENCE))));
         }
         if (config.hasRole(Roles.EDGE)) {
             NodeConfig.Edge limits = config.edge();

@@ -7,8 +7,10 @@ final class Roles {
     static final String EDGE = "edge";
     static final String ACCOUNTS = "accounts";
     static final String MESSAGING = "messaging";
+    static final String RECEIPTS = "receipts";
+    static final String PRESENCE = "presence";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE);
 
     private Roles() {
     }

@@ -26,6 +26,23 @@ class NodeConfigTest {
     }
 
     @Test
+    void runsReceiptsAndPresenceByDefault() {
+        NodeConfig config = NodeConfig.defaults();
+
+        assertThat(config.roles()).contains("receipts", "presence");
+        assertThat(config.presenceSweepSeconds()).isEqualTo(10);
+        assertThat(config.presenceOnlineTtlSeconds()).isEqualTo(300);
+    }
+
+    @Test
+    void refusesAPresenceOnlineTtlShorterThanThreeSweeps() {
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of("PARLEY_PRESENCE_ONLINE_TTL_SECONDS", "20"),
+                Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("presence.onlineTtlSeconds")
+                .hasMessageContaining("three presence.sweepSeconds");
+    }
+
+    @Test
     void layersFileThenEnvironmentThenFlags() throws Exception {
         Path file = write("{\"http\": {\"port\": 9000, \"host\": \"127.0.0.1\"}, \"postgres\": {\"poolSize\": 4}}");
 
