@@ -112,4 +112,36 @@ class ClusterTest {
         Await.result(second.client().close());
         Await.result(dave.client().close());
     }
+
+    @Test
+    void presenceTypingAndReceiptsCrossNodes() throws Exception {
+        Peer alice = connect(cluster.register(vertx, 0, "alice"), 0);
+        List<io.parley.proto.PresenceUpdate> updates = new CopyOnWriteArrayList<>();
+        List<io.parley.proto.TypingUpdate> typing = new CopyOnWriteArrayList<>();
+        List<io.parley.proto.Envelope> receipts = new CopyOnWriteArrayList<>();
+        Presence watching = new Presence(alice.client()).onUpdate(updates::add).onTyping(typing::add);
+        alice.client().onPush(p -> {
+            if (p.hasEnvelope() && p.getEnvelope().getKind() == io.parley.proto.Envelope.Kind.RECEIPT) {
+                receipts.add(p.getEnvelope());
+            }
+        });
+        DeviceCredentials bobCredentials = cluster.register(vertx, 1, "bob");
+        UUID bobId = Ids.uuid(bobCredentials.getUserId(), "user_id");
+        Await.result(watching.subscribe(bobId));
+
+        Peer bob = connect(bobCredentials, 2);
+        Await.until(() -> updates.stream().anyMatch(io.parley.proto.PresenceUpdate::getOnline),
+                "alice on node 0 is told bob came online on node 2");
+        Await.result(new Presence(bob.client()).typing(alice.user(), true));
+        Await.until(() -> typing.stream().anyMatch(io.parley.proto.TypingUpdate::getTyping),
+                "alice on node 0 sees bob typing on node 2");
+        com.google.protobuf.ByteString id = Await.result(alice.messenger().send(bobId, text("read me"))).getMessageId();
+        Await.until(() -> bob.texts().contains("read me"), "bob gets the message on node 2");
+        Await.result(bob.messenger().receipt(alice.user(), io.parley.proto.Receipt.Type.READ, List.of(id)));
+        Await.until(() -> !receipts.isEmpty(), "alice on node 0 gets bob's read receipt from node 2");
+        Await.result(bob.client().close());
+        Await.until(() -> updates.stream().anyMatch(u -> !u.getOnline() && u.getLastSeenMs() > 0),
+                "alice is told bob went offline, with a last seen");
+        Await.result(alice.client().close());
+    }
 }
