@@ -35,6 +35,11 @@ final class ClusterNodes implements AutoCloseable {
     private final Map<String, String> environment = new HashMap<>();
 
     ClusterNodes(Path root, int size) throws IOException {
+        this(root, size, Map.of());
+    }
+
+    /** With extra PARLEY_* variables for every node. */
+    ClusterNodes(Path root, int size, Map<String, String> extra) throws IOException {
         this.root = root;
         this.codes = root.resolve("verification-codes.txt");
         for (int i = 0; i < size; i++) {
@@ -43,6 +48,7 @@ final class ClusterNodes implements AutoCloseable {
         environment.putAll(Map.of("PARLEY_ACCOUNTS_VERIFICATION_SENDER", "file",
                 "PARLEY_ACCOUNTS_VERIFICATION_FILE", codes.toString(),
                 "PARLEY_LIMITS_IP_BURST", "10000", "PARLEY_LIMITS_USER_BURST", "10000"));
+        environment.putAll(extra);
     }
 
     /** Starts node i (0-based) and waits until it serves; the first one must start first. */
@@ -115,6 +121,10 @@ final class ClusterNodes implements AutoCloseable {
     public void close() throws Exception {
         for (int i = processes.size() - 1; i >= 0; i--) {
             NodeProcess process = processes.get(i);
+            if (!process.isAlive()) {
+                process.close();
+                continue;
+            }
             process.signal("TERM");
             try {
                 process.awaitExit(Duration.ofSeconds(30));

@@ -26,6 +26,8 @@ final class Clustering {
         // The node leaves the cluster when it closes Vert.x; Hazelcast's own hook would race it.
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.failureSeconds()));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(false).setPublicAddress(cluster.host() + ":" + cluster.port());
         network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));

@@ -46,9 +46,11 @@ public record NodeConfig(
     /**
      * Membership of a Hazelcast cluster: off for a single node. {@code host} is the address this
      * node binds and tells the others for both Hazelcast ({@code port}) and the event bus
-     * ({@code busPort}, 0 for any free port); {@code members} are the others' host:port.
+     * ({@code busPort}, 0 for any free port); {@code members} are the others' host:port; a member
+     * that sends no heartbeat for {@code failureSeconds} is dropped (its devices reconnect elsewhere).
      */
-    public record Cluster(boolean enabled, String name, String host, int port, int busPort, List<String> members) {
+    public record Cluster(boolean enabled, String name, String host, int port, int busPort, List<String> members,
+            int failureSeconds) {
     }
 
     static final List<ConfigKey> KEYS = keys();
@@ -219,7 +221,7 @@ public record NodeConfig(
             }
         }
         return new Cluster((Boolean) v.get("cluster.enabled"), name, host, positive(v, "cluster.port", 1, 65535),
-                positive(v, "cluster.busPort", 0, 65535), List.copyOf(members));
+                positive(v, "cluster.busPort", 0, 65535), List.copyOf(members), positive(v, "cluster.failureSeconds", 3, 600));
     }
 
     private static int positive(Map<String, Object> v, String key, int min, int max) {
@@ -270,6 +272,8 @@ public record NodeConfig(
                 new ConfigKey("cluster.busPort", ConfigKey.Type.INT, 0, "event bus TCP port (0 picks a free one)"),
                 new ConfigKey("cluster.members", ConfigKey.Type.LIST, List.of(),
                         "host:port of the other members (their cluster.port)"),
+                new ConfigKey("cluster.failureSeconds", ConfigKey.Type.INT, 30,
+                        "a member silent this long is taken out of the cluster"),
                 new ConfigKey("presence.sweepSeconds", ConfigKey.Type.INT, 10,
                         "how often presence renews online devices that still have a route and turns the others offline"),
                 new ConfigKey("presence.onlineTtlSeconds", ConfigKey.Type.INT, 300,
