@@ -25,12 +25,16 @@ final class Clustering {
         config.setProperty("hazelcast.logging.type", "slf4j");
         // The node leaves the cluster when it closes Vert.x; Hazelcast's own hook would race it.
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        config.setProperty("hazelcast.socket.bind.any", "false");
+        boolean literalAddress = cluster.host().matches("[0-9.]+|.*:.*");
+        // An IP address is bound exactly; a host name (a container's) binds all and is announced as is.
+        config.setProperty("hazelcast.socket.bind.any", Boolean.toString(!literalAddress));
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.failureSeconds()));
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(false).setPublicAddress(cluster.host() + ":" + cluster.port());
-        network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+        if (literalAddress) {
+            network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+        }
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
