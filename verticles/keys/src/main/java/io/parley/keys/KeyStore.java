@@ -111,7 +111,7 @@ final class KeyStore {
         return client.preparedQuery("SELECT d.id, (SELECT count(*) FROM key_one_time_ec WHERE user_id = $1 AND device_id = d.id), "
                         + "(SELECT count(*) FROM key_one_time_kyber WHERE user_id = $1 AND device_id = d.id) "
                         + "FROM unnest($2::int[]) AS d(id)")
-                .execute(Tuple.of(user, devices.toArray(Integer[]::new)))
+                .execute(Tuple.tuple().addValue(user).addValue(devices.toArray(Integer[]::new)))
                 .map(rows -> {
                     Map<Integer, Counts> counts = new HashMap<>();
                     rows.forEach(r -> counts.put(r.getInteger(0), new Counts(r.getLong(1).intValue(), r.getLong(2).intValue())));
@@ -132,7 +132,7 @@ final class KeyStore {
 
     Future<List<DeviceKeys>> devices(UUID user, List<Integer> devices) {
         return pool.preparedQuery("SELECT * FROM key_devices WHERE user_id = $1 AND device_id = ANY($2::int[]) ORDER BY device_id")
-                .execute(Tuple.of(user, devices.toArray(Integer[]::new)))
+                .execute(Tuple.tuple().addValue(user).addValue(devices.toArray(Integer[]::new)))
                 .map(rows -> {
                     List<DeviceKeys> found = new ArrayList<>();
                     rows.forEach(r -> found.add(deviceKeys(r)));
@@ -142,7 +142,7 @@ final class KeyStore {
 
     /** Takes (deletes and returns) one one-time EC key per device, each going to this caller only. */
     Future<Map<Integer, EcPreKey>> claimEc(UUID user, List<Integer> devices) {
-        return pool.preparedQuery(CLAIM_EC).execute(Tuple.of(user, devices.toArray(Integer[]::new))).map(rows -> {
+        return pool.preparedQuery(CLAIM_EC).execute(Tuple.tuple().addValue(user).addValue(devices.toArray(Integer[]::new))).map(rows -> {
             Map<Integer, EcPreKey> claimed = new HashMap<>();
             rows.forEach(r -> claimed.put(r.getInteger(0), EcPreKey.newBuilder().setKeyId(r.getInteger(1))
                     .setPublicKey(ByteString.copyFrom(r.getBuffer(2).getBytes())).build()));
@@ -152,7 +152,7 @@ final class KeyStore {
 
     /** Takes one one-time Kyber key per device, like {@link #claimEc}. */
     Future<Map<Integer, SignedPreKey>> claimKyber(UUID user, List<Integer> devices) {
-        return pool.preparedQuery(CLAIM_KYBER).execute(Tuple.of(user, devices.toArray(Integer[]::new))).map(rows -> {
+        return pool.preparedQuery(CLAIM_KYBER).execute(Tuple.tuple().addValue(user).addValue(devices.toArray(Integer[]::new))).map(rows -> {
             Map<Integer, SignedPreKey> claimed = new HashMap<>();
             rows.forEach(r -> claimed.put(r.getInteger(0), SignedPreKey.newBuilder().setKeyId(r.getInteger(1))
                     .setPublicKey(ByteString.copyFrom(r.getBuffer(2).getBytes()))
