@@ -24,6 +24,7 @@ import org.signal.libsignal.protocol.ReusedBaseKeyException;
 import org.signal.libsignal.protocol.SessionBuilder;
 import org.signal.libsignal.protocol.SessionCipher;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.message.CiphertextMessage;
 import org.signal.libsignal.protocol.message.PreKeySignalMessage;
 import org.signal.libsignal.protocol.message.SignalMessage;
 import org.slf4j.Logger;
@@ -57,11 +58,16 @@ public final class SecureMessenger {
 
     /**
      * How many one-time keys of each kind to upload at a time, the shortest interval between two
-     * reset requests to one device, how many sends may await their answer per conversation.
+     * reset requests to one device, how many sends may await their answer per conversation, and
+     * whether to upload more one-time keys when the server says they run low.
      */
-    public record Options(int preKeyBatch, long resetIntervalMs, int pipeline) {
+    public record Options(int preKeyBatch, long resetIntervalMs, int pipeline, boolean replenish) {
         public static Options defaults() {
-            return new Options(100, 10_000, 32);
+            return new Options(100, 10_000, 32, true);
+        }
+
+        public Options withPreKeyBatch(int batch, boolean replenishing) {
+            return new Options(batch, resetIntervalMs, pipeline, replenishing);
         }
     }
 
@@ -163,7 +169,7 @@ public final class SecureMessenger {
                             return uploaded;
                         }));
             }
-            return low(counts) ? replenish() : Future.succeededFuture(counts);
+            return low(counts) && options.replenish() ? replenish() : Future.succeededFuture(counts);
         });
     }
 
@@ -196,7 +202,7 @@ public final class SecureMessenger {
     }
 
     private void onKeysPush(Push push) {
-        if (push.hasKeysLow()) {
+        if (push.hasKeysLow() && options.replenish()) {
             replenish().onFailure(e -> LOG.warn("one-time keys not replenished: {}", e.getMessage()));
         }
     }
@@ -205,7 +211,10 @@ public final class SecureMessenger {
 
     private Future<OutgoingEnvelope> seal(UUID user, int device, byte[] plaintext) {
         SignalProtocolAddress address = address(user, device);
-        return session(address, false).compose(v -> blocking(() -> new SessionCipher(store, address).encrypt(plaintext)))
+        Future<CiphertextMessage> sealed = establishing.containsKey(address) ? Future.succeededFuture(null)
+                : blocking(() -> store.containsSession(address) ? new SessionCipher(store, address).encrypt(plaintext) : null);
+        return sealed.compose(message -> message != null ? Future.succeededFuture(message) : session(address, false)
+                        .compose(v -> blocking(() -> new SessionCipher(store, address).encrypt(plaintext))))
                 .map(message -> envelope(user, device, message.serialize(), message.getType()));
     }
 
