@@ -218,19 +218,17 @@ public final class SecureMessenger {
                 .map(message -> envelope(user, device, message.serialize(), message.getType()));
     }
 
-    /** A session with this device, built from a fetched bundle if there is none (or {@code fresh}). */
+    /** A session with this device, built from a fetched bundle if there is none (or always, {@code fresh}). */
     private Future<Void> session(SignalProtocolAddress address, boolean fresh) {
         return client.onContext(() -> {
             Future<Void> pending = establishing.get(address);
             if (pending != null) {
                 return pending;
             }
-            Future<Void> result = blocking(() -> {
-                if (fresh) {
-                    store.deleteSession(address);
-                }
-                return store.containsSession(address);
-            }).compose(has -> has ? Future.<Void>succeededFuture() : build(address));
+            // A fresh session is built over the old one, which libsignal keeps as a previous state:
+            // messages the peer encrypted on it before it learns of the new one still decrypt.
+            Future<Void> result = (fresh ? Future.succeededFuture(false) : blocking(() -> store.containsSession(address)))
+                    .compose(has -> has ? Future.<Void>succeededFuture() : build(address));
             establishing.put(address, result);
             result.onComplete(done -> establishing.remove(address));
             return result;
