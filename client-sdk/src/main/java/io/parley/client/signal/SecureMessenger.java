@@ -332,8 +332,13 @@ public final class SecureMessenger {
         return client.onContext(() -> client.vertx().executeBlocking(work, true));
     }
 
-    UUID self() {
+    /** This device's user. */
+    public UUID self() {
         return self;
+    }
+
+    public ParleyClient client() {
+        return client;
     }
 
     int selfDevice() {
