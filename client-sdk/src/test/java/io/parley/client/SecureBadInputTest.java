@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.client.signal.ContentTypes;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -40,8 +39,10 @@ class SecureBadInputTest {
         Await.result(vertx.close());
     }
 
-    private byte[] bobsSessionWithAlice() throws Exception {
-        return Files.readAllBytes(bob.state.resolve("signal").resolve("sessions").resolve(alice.user() + ".1"));
+    /** Bob's session with alice as persisted: read by a second store opened on the same folder. */
+    private byte[] bobsSessionWithAlice() {
+        return io.parley.client.signal.FileSignalStore.open(bob.state.resolve("signal"))
+                .loadSession(new org.signal.libsignal.protocol.SignalProtocolAddress(alice.user().toString(), 1)).serialize();
     }
 
     @Test

@@ -191,9 +191,12 @@ class SecureMessagingTest {
         bob.send(alice, "hi");
         Await.until(() -> alice.texts().contains("hi"), "the answer");
         bob.close();
-        try (Stream<Path> sessions = Files.list(bob.state.resolve("signal").resolve("sessions"))) {
-            for (Path session : sessions.toList()) {
-                Files.delete(session);
+        Files.deleteIfExists(bob.state.resolve("signal").resolve("sessions.journal"));
+        if (Files.isDirectory(bob.state.resolve("signal").resolve("sessions"))) {
+            try (Stream<Path> sessions = Files.list(bob.state.resolve("signal").resolve("sessions"))) {
+                for (Path session : sessions.toList()) {
+                    Files.delete(session);
+                }
             }
         }
 

@@ -51,12 +51,17 @@ public final class FileSignalStore implements SignalProtocolStore {
     private final IdentityKeyPair identity;
     private final JsonObject meta;
     private final Map<SignalProtocolAddress, Optional<SessionRecord>> sessions = new HashMap<>();
+    private final SessionJournal journal;
+    private final Map<String, Optional<byte[]>> journaled;
     private volatile Consumer<IdentityChanged> identityListener = change -> { };
 
     private FileSignalStore(StateFiles files, IdentityKeyPair identity, JsonObject meta) {
         this.files = files;
         this.identity = identity;
         this.meta = meta;
+        this.journal = new SessionJournal(files, SESSIONS);
+        journal.open();
+        this.journaled = journal.changes();
     }
 
     /** Opens the store in this folder, creating a new identity and registration id if it holds none. */
@@ -182,20 +187,38 @@ public final class FileSignalStore implements SignalProtocolStore {
     @Override
     public synchronized List<Integer> getSubDeviceSessions(String name) {
         List<Integer> devices = new ArrayList<>();
-        for (String file : files.list(SESSIONS)) {
-            if (file.startsWith(name + ".")) {
-                int device = Integer.parseInt(file.substring(name.length() + 1));
-                if (device != 1) {
-                    devices.add(device);
-                }
+        for (int device : sessionDevices(name)) {
+            if (device != 1) {
+                devices.add(device);
             }
         }
         return devices;
     }
 
+    /** The devices of this user that have a session: files, as changed by the journal. */
+    private java.util.SortedSet<Integer> sessionDevices(String name) {
+        java.util.SortedSet<Integer> devices = new java.util.TreeSet<>();
+        for (String file : files.list(SESSIONS)) {
+            if (file.startsWith(name + ".")) {
+                devices.add(Integer.parseInt(file.substring(name.length() + 1)));
+            }
+        }
+        journaled.forEach((file, record) -> {
+            if (file.startsWith(name + ".")) {
+                int device = Integer.parseInt(file.substring(name.length() + 1));
+                if (record.isPresent()) {
+                    devices.add(device);
+                } else {
+                    devices.remove(device);
+                }
+            }
+        });
+        return devices;
+    }
+
     @Override
     public synchronized void storeSession(SignalProtocolAddress address, SessionRecord record) {
-        files.write(SESSIONS, name(address), record.serialize());
+        journal.append(name(address), record.serialize());
         sessions.put(address, Optional.of(record));
     }
 
@@ -206,16 +229,14 @@ public final class FileSignalStore implements SignalProtocolStore {
 
     @Override
     public synchronized void deleteSession(SignalProtocolAddress address) {
-        files.delete(SESSIONS, name(address));
+        journal.append(name(address), null);
         sessions.put(address, Optional.empty());
     }
 
     @Override
     public synchronized void deleteAllSessions(String name) {
-        for (String file : files.list(SESSIONS)) {
-            if (file.startsWith(name + ".")) {
-                deleteSession(new SignalProtocolAddress(name, Integer.parseInt(file.substring(name.length() + 1))));
-            }
+        for (int device : sessionDevices(name)) {
+            deleteSession(new SignalProtocolAddress(name, device));
         }
     }
 
@@ -225,7 +246,8 @@ public final class FileSignalStore implements SignalProtocolStore {
     }
 
     private Optional<SessionRecord> session(SignalProtocolAddress address) {
-        return sessions.computeIfAbsent(address, a -> files.read(SESSIONS, name(a)).map(bytes -> {
+        return sessions.computeIfAbsent(address, a -> (journaled.containsKey(name(a)) ? journaled.get(name(a))
+                : files.read(SESSIONS, name(a))).map(bytes -> {
             try {
                 return new SessionRecord(bytes);
             } catch (InvalidMessageException e) {

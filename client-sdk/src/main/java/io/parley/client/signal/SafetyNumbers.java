@@ -15,7 +15,7 @@ import org.signal.libsignal.protocol.fingerprint.NumericFingerprintGenerator;
  * middle. Each account is represented by its primary device's identity key; a key this device
  * has already seen in a session is preferred over what the server answers.
  */
-final class SafetyNumbers {
+public final class SafetyNumbers {
     private static final int ITERATIONS = 5200;
     private static final int VERSION = 2;
     private static final int PRIMARY = 1;
@@ -23,20 +23,28 @@ final class SafetyNumbers {
     private SafetyNumbers() {
     }
 
-    static Future<String> of(SecureMessenger messenger, UUID self, UUID peer) {
-        Future<IdentityKey> mine = primaryKey(messenger, self);
-        Future<IdentityKey> theirs = primaryKey(messenger, peer);
-        return Future.all(mine, theirs).compose(both -> messenger.blocking(() -> group(new NumericFingerprintGenerator(ITERATIONS)
-                .createFor(VERSION, Ids.bytes(self).toByteArray(), mine.result(), Ids.bytes(peer).toByteArray(), theirs.result())
-                .getDisplayableFingerprint().getDisplayText())));
+    /** The safety number of this client's user with {@code peer}, from the Signal state in {@code stateFolder}. */
+    public static Future<String> of(io.parley.client.ParleyClient connected, java.nio.file.Path stateFolder, UUID peer) {
+        FileSignalStore store = FileSignalStore.open(stateFolder.resolve("signal"));
+        return of(connected, store, new KeysApi(connected), peer);
     }
 
-    private static Future<IdentityKey> primaryKey(SecureMessenger messenger, UUID user) {
-        if (user.equals(messenger.self()) && messenger.selfDevice() == PRIMARY) {
-            return Future.succeededFuture(messenger.store().getIdentityKeyPair().getPublicKey());
-        }
-        return messenger.knownIdentity(user, PRIMARY).compose(known -> known != null ? Future.succeededFuture(known)
-                : messenger.keys().identities(user).map(SafetyNumbers::primaryOf));
+    static Future<String> of(io.parley.client.ParleyClient client, FileSignalStore store, KeysApi keys, UUID peer) {
+        UUID self = Ids.uuid(client.credentials().getUserId(), "user_id");
+        Future<IdentityKey> mine = self.equals(peer) || client.credentials().getDeviceId() != PRIMARY
+                ? primaryKey(client, store, keys, self)
+                : Future.succeededFuture(store.getIdentityKeyPair().getPublicKey());
+        Future<IdentityKey> theirs = primaryKey(client, store, keys, peer);
+        return Future.all(mine, theirs).compose(both -> client.vertx().executeBlocking(() -> group(
+                new NumericFingerprintGenerator(ITERATIONS).createFor(VERSION, Ids.bytes(self).toByteArray(), mine.result(),
+                        Ids.bytes(peer).toByteArray(), theirs.result()).getDisplayableFingerprint().getDisplayText())));
+    }
+
+    /** The key this device has seen in a session with the user's primary, else what the server answers. */
+    private static Future<IdentityKey> primaryKey(io.parley.client.ParleyClient client, FileSignalStore store, KeysApi keys,
+            UUID user) {
+        return client.vertx().executeBlocking(() -> store.getIdentity(SecureMessenger.address(user, PRIMARY)))
+                .compose(known -> known != null ? Future.succeededFuture(known) : keys.identities(user).map(SafetyNumbers::primaryOf));
     }
 
     private static IdentityKey primaryOf(IdentityKeys keys) {

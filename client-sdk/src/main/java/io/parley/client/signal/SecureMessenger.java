@@ -84,13 +84,14 @@ public final class SecureMessenger {
     private Handler<IdentityChanged> identityHandler = c -> { };
     private Handler<SessionReset> resetHandler = r -> { };
     private Handler<Envelope> otherHandler = e -> { };
-    private Future<KeyCounts> replenishing;
+    private final KeyPublisher publisher;
 
     private SecureMessenger(ParleyClient client, FileSignalStore store, Options options) {
         this.client = client;
         this.store = store;
         this.options = options;
         this.keys = new KeysApi(client);
+        this.publisher = new KeyPublisher(client, store, keys, options.preKeyBatch());
         this.self = Ids.uuid(client.credentials().getUserId(), "user_id");
         this.messenger = new Messenger(client, this::seal).pipelined(options.pipeline());
         messenger.onEnvelopeAsync(this::open);
@@ -159,18 +160,7 @@ public final class SecureMessenger {
      * that run low. Call after connecting.
      */
     public Future<KeyCounts> publishKeys() {
-        return keys.counts().compose(counts -> {
-            if (!counts.getRegistered() || !store.published()) {
-                boolean replace = counts.getRegistered();
-                return blocking(() -> PreKeys.first(store, options.preKeyBatch(), replace))
-                        .compose(keys::upload)
-                        .compose(uploaded -> blocking(() -> {
-                            store.markPublished();
-                            return uploaded;
-                        }));
-            }
-            return low(counts) && options.replenish() ? replenish() : Future.succeededFuture(counts);
-        });
+        return publisher.publish(options.replenish());
     }
 
     public Future<SendMessageResponse> send(UUID user, byte[] plaintext) {
@@ -179,31 +169,12 @@ public final class SecureMessenger {
 
     /** The 60-digit safety number with this user, in groups of five (compare it on both phones). */
     public Future<String> safetyNumber(UUID user) {
-        return SafetyNumbers.of(this, self, user);
-    }
-
-    Future<org.signal.libsignal.protocol.IdentityKey> knownIdentity(UUID user, int device) {
-        return blocking(() -> store.getIdentity(address(user, device)));
-    }
-
-    private boolean low(KeyCounts counts) {
-        return counts.getPreKeys() < counts.getLowWatermark() || counts.getKyberPreKeys() < counts.getLowWatermark();
-    }
-
-    private Future<KeyCounts> replenish() {
-        return client.onContext(() -> {
-            if (replenishing == null) {
-                replenishing = blocking(() -> PreKeys.oneTime(store, options.preKeyBatch()).build())
-                        .compose(keys::upload)
-                        .onComplete(done -> replenishing = null);
-            }
-            return replenishing;
-        });
+        return SafetyNumbers.of(client, store, keys, user);
     }
 
     private void onKeysPush(Push push) {
         if (push.hasKeysLow() && options.replenish()) {
-            replenish().onFailure(e -> LOG.warn("one-time keys not replenished: {}", e.getMessage()));
+            publisher.replenish().onFailure(e -> LOG.warn("one-time keys not replenished: {}", e.getMessage()));
         }
     }
 
@@ -341,7 +312,4 @@ public final class SecureMessenger {
         return client;
     }
 
-    int selfDevice() {
-        return client.credentials().getDeviceId();
-    }
 }
