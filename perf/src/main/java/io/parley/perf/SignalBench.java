@@ -60,8 +60,13 @@ public final class SignalBench {
                 peers.size());
 
         DeviceCredentials bobCredentials = users.get(1);
+        AtomicInteger warmed = new AtomicInteger();
         SecureMessenger bob = open(vertx, server, bobCredentials, state.resolve("bob"));
+        bob.onMessage(m -> warmed.incrementAndGet());
         BenchNode.await(alice.send(user(bob), "warm".getBytes(StandardCharsets.UTF_8)));
+        while (warmed.get() == 0) {
+            Thread.sleep(5);
+        }
         BenchNode.await(bob.messenger().flushAcks());
         close(bob);
 

@@ -63,7 +63,7 @@ public final class SecureMessenger {
      */
     public record Options(int preKeyBatch, long resetIntervalMs, int pipeline, boolean replenish) {
         public static Options defaults() {
-            return new Options(100, 10_000, 32, true);
+            return new Options(100, 10_000, 1, true);
         }
 
         public Options withPreKeyBatch(int batch, boolean replenishing) {
@@ -300,8 +300,22 @@ public final class SecureMessenger {
 
     /** Runs store and libsignal work on a worker, in submission order, and completes on the client's context. */
     <T> Future<T> blocking(Callable<T> work) {
-        return client.onContext(() -> client.vertx().executeBlocking(work, true));
+        return client.onContext(() -> client.vertx().executeBlocking(() -> {
+            // libsignal loads, changes and stores a session in one call: one call at a time per store.
+            synchronized (store) {
+                if (running.incrementAndGet() > 1) {
+                    LOG.error("overlapping Signal operations on one store");
+                }
+                try {
+                    return work.call();
+                } finally {
+                    running.decrementAndGet();
+                }
+            }
+        }, true));
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     /** This device's user. */
     public UUID self() {
