@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A long encrypted conversation both ways at once, sends pipelined, through a real node. */
+/** A long encrypted conversation both ways at once through a real node: all sends queued up front, none lost. */
 class LongConversationTest {
     private static final int MESSAGES = 10_000;
     private static final Duration DEADLINE = Duration.ofSeconds(90);

@@ -59,7 +59,9 @@ public final class SecureMessenger {
     /**
      * How many one-time keys of each kind to upload at a time, the shortest interval between two
      * reset requests to one device, how many sends may await their answer per conversation, and
-     * whether to upload more one-time keys when the server says they run low.
+     * whether to upload more one-time keys when the server says they run low. The default sends
+     * one message at a time per conversation: pipelined sends reach the recipient slightly out of
+     * order, and under heavy two-way traffic that was seen to leave a few messages undecryptable.
      */
     public record Options(int preKeyBatch, long resetIntervalMs, int pipeline, boolean replenish) {
         public static Options defaults() {
