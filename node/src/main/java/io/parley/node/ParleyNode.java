@@ -7,6 +7,8 @@ import io.parley.accounts.AccountsVerticle;
 import io.parley.accounts.FileVerificationSender;
 import io.parley.accounts.LogVerificationSender;
 import io.parley.accounts.VerificationSender;
+import io.parley.keys.KeysConfig;
+import io.parley.keys.KeysVerticle;
 import io.parley.messaging.MessagingConfig;
 import io.parley.messaging.MessagingVerticle;
 import io.parley.presence.PresenceConfig;
@@ -184,6 +186,10 @@ public final class ParleyNode implements AutoCloseable {
                     PresenceConfig.of(Duration.ofSeconds(config.presenceSweepSeconds()),
                             Duration.ofSeconds(config.presenceOnlineTtlSeconds())), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.PRESENCE))));
+        }
+        if (config.hasRole(Roles.KEYS)) {
+            deployments.add(vertx.deployVerticle(() -> new KeysVerticle(postgres, poolOptions, redis, KeysConfig.defaults()),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.KEYS))));
         }
         if (config.hasRole(Roles.EDGE)) {
             NodeConfig.Edge limits = config.edge();
