@@ -246,7 +246,14 @@ public final class ParleyClient {
                     if (e instanceof ParleyException p && p.code() == 401) {
                         finalCloseCode = 4401;
                         connectionHandler.accept("closed: 4401 " + p.getMessage());
-                    } else if (socket == null || socket.isClosed()) {
+                    } else {
+                        // Refused, or connected but not authenticated (the node could not reach
+                        // accounts, 503): let go of that socket and try the next server.
+                        WebSocket unauthenticated = socket;
+                        socket = null;
+                        if (unauthenticated != null && !unauthenticated.isClosed()) {
+                            unauthenticated.close();
+                        }
                         current = (current + 1) % servers.size();
                         scheduleReconnect();
                     }

@@ -31,6 +31,8 @@ public final class Addresses {
     public static final String RELATION_EVENTS = PREFIX + "events.relation";
     /** Published: a device connected, disconnected, was linked or removed. Body: DeviceEvent. */
     public static final String DEVICE_EVENTS = PREFIX + "events.device";
+    /** Published locally on each node: another node left the cluster. Body: NodeLeft. */
+    public static final String NODE_LEFT = PREFIX + "events.node-left";
 
     private Addresses() {
     }

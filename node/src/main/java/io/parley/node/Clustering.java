@@ -44,6 +44,25 @@ final class Clustering {
         return new HazelcastClusterManager(config);
     }
 
+    /**
+     * Tells this node's verticles, on the bus and locally, when another member leaves the cluster
+     * (a Hazelcast membership listener: Vert.x's own node listener slot is taken by Vert.x).
+     */
+    static void announceDepartures(HazelcastClusterManager members, io.vertx.core.Vertx vertx) {
+        members.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                vertx.eventBus().publish(io.parley.bus.Addresses.NODE_LEFT,
+                        io.parley.proto.NodeLeft.newBuilder().setNodeId(event.getMember().getUuid().toString()).build(),
+                        new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+            }
+        });
+    }
+
     static EventBusOptions eventBus(NodeConfig.Cluster cluster) {
         return new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort()).setClusterPublicHost(cluster.host());
     }

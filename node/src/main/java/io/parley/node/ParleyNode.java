@@ -119,11 +119,13 @@ public final class ParleyNode implements AutoCloseable {
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
         if (config.cluster().enabled()) {
             NodeConfig.Cluster cluster = config.cluster();
+            io.vertx.spi.cluster.hazelcast.HazelcastClusterManager members = Clustering.clusterManager(cluster);
             vertx = await(Vertx.builder().with(options.setEventBusOptions(Clustering.eventBus(cluster)))
                     .withMetrics(new MicrometerMetricsFactory())
-                    .withClusterManager(Clustering.clusterManager(cluster))
+                    .withClusterManager(members)
                     .buildClustered(), "joining the cluster on " + cluster.host() + ":" + cluster.port()
                     + " with members " + cluster.members());
+            Clustering.announceDepartures(members, vertx);
             LOG.info("node {} joined cluster '{}' on {}:{}", nodeId, cluster.name(), cluster.host(), cluster.port());
         } else {
             vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();

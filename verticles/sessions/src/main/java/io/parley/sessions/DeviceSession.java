@@ -328,6 +328,18 @@ final class DeviceSession {
         transport.send(frame);
     }
 
+    /**
+     * Sends the device its inbox again, as at connect: after a node left the cluster, a push it
+     * committed but had not sent yet is gone, and the envelope would otherwise wait in the inbox
+     * until the device reconnects. The client drops what it already has by message id.
+     */
+    void catchUp() {
+        if (caller == null || closed || replaying) {
+            return;
+        }
+        startReplay();
+    }
+
     /** Closes this connection from any thread, if it is the one named (an empty id names any). */
     void evict(Evict evict) {
         if (evict.getConnectionId().isEmpty() || evict.getConnectionId().equals(connectionId)) {

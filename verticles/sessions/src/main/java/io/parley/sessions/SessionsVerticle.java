@@ -6,6 +6,7 @@ import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Failure;
 import io.parley.bus.Ids;
 import io.parley.proto.Evict;
+import io.parley.proto.NodeLeft;
 import io.parley.proto.NodePush;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,6 +25,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The edge: the node's HTTP server with /v1/ws (WebSocket, protobuf), /v1/sockjs (SockJS, protobuf
@@ -31,8 +34,12 @@ import java.util.UUID;
  * where pushes and evictions for devices connected here arrive. Several instances share the port.
  */
 public final class SessionsVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionsVerticle.class);
     private static final long SWEEP_INTERVAL_MS = 5_000;
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+    /** After a node left, connected devices replay their inboxes this many at a time, one batch per tick. */
+    private static final int CATCH_UP_BATCH = 200;
+    private static final long CATCH_UP_TICK_MS = 50;
 
     private final EdgeConfig config;
     private final RedisOptions redisOptions;
@@ -93,7 +100,23 @@ public final class SessionsVerticle extends VerticleBase {
         return Future.all(List.of(
                 vertx.eventBus().<Object>consumer(Addresses.node(config.nodeId()), message -> onNodeMessage(message.body()))
                         .completion(),
+                vertx.eventBus().<NodeLeft>localConsumer(Addresses.NODE_LEFT, message -> catchUp(message.body())).completion(),
                 server.requestHandler(router).listen()));
+    }
+
+    /** A node left: every device connected here gets its inbox again, in batches so as not to flood the inbox. */
+    private void catchUp(NodeLeft left) {
+        List<DeviceSession> all = new ArrayList<>(sessions);
+        LOG.info("node {} left the cluster: replaying the inboxes of {} devices connected here", left.getNodeId(),
+                all.size());
+        catchUp(all, 0);
+    }
+
+    private void catchUp(List<DeviceSession> all, int from) {
+        all.subList(from, Math.min(all.size(), from + CATCH_UP_BATCH)).forEach(DeviceSession::catchUp);
+        if (from + CATCH_UP_BATCH < all.size()) {
+            vertx.setTimer(CATCH_UP_TICK_MS, t -> catchUp(all, from + CATCH_UP_BATCH));
+        }
     }
 
     /** Pushes go to the device's local address; evictions straight to its session, if it is still here. */
