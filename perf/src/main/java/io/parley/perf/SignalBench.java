@@ -30,7 +30,16 @@ public final class SignalBench {
     private SignalBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (Exception e) {
+            System.err.println("signal benchmark failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    private static int run(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -113,7 +122,7 @@ public final class SignalBench {
                 .put("decrypt_failures", failed.get()).put("session_record_bytes", sessionBytes).encode());
         BenchNode.await(bobAgain.messenger().flushAcks());
         vertx.close();
-        System.exit(failed.get() == 0 && decrypted.get() == messages ? 0 : 1);
+        return failed.get() == 0 && decrypted.get() == messages ? 0 : 1;
     }
 
     private static SecureMessenger open(Vertx vertx, ServerAddress server, DeviceCredentials credentials, Path state,
