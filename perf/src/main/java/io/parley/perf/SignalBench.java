@@ -30,7 +30,16 @@ public final class SignalBench {
     private SignalBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (Exception e) {
+            System.err.println("signal benchmark failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    private static int run(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -38,16 +47,18 @@ public final class SignalBench {
         ServerAddress server = ServerAddress.parse(o.getOrDefault("server", "http://127.0.0.1:18091"));
         int messages = Integer.parseInt(o.getOrDefault("messages", "20000"));
         int setups = Integer.parseInt(o.getOrDefault("setups", "50"));
+        int pipeline = Integer.parseInt(o.getOrDefault("pipeline", "1"));
         Path state = Files.createTempDirectory("parley-signal-bench");
         Vertx vertx = Vertx.vertx();
         BenchNode node = new BenchNode(vertx, server, Path.of(o.get("codes")));
         String run = Long.toString(System.currentTimeMillis(), 36);
 
         List<DeviceCredentials> users = node.register("sig" + run, setups + 2);
-        SecureMessenger alice = open(vertx, server, users.get(0), state.resolve("alice"));
+        SecureMessenger alice = open(vertx, server, users.get(0), state.resolve("alice"),
+                new SecureMessenger.Options(100, 10_000, pipeline, true));
         List<SecureMessenger> peers = new ArrayList<>();
         for (int i = 2; i < users.size(); i++) {
-            SecureMessenger peer = open(vertx, server, users.get(i), state.resolve("peer" + i));
+            SecureMessenger peer = open(vertx, server, users.get(i), state.resolve("peer" + i), SecureMessenger.Options.defaults());
             peers.add(peer);
         }
 
@@ -61,7 +72,7 @@ public final class SignalBench {
 
         DeviceCredentials bobCredentials = users.get(1);
         AtomicInteger warmed = new AtomicInteger();
-        SecureMessenger bob = open(vertx, server, bobCredentials, state.resolve("bob"));
+        SecureMessenger bob = open(vertx, server, bobCredentials, state.resolve("bob"), SecureMessenger.Options.defaults());
         bob.onMessage(m -> warmed.incrementAndGet());
         BenchNode.await(alice.send(user(bob), "warm".getBytes(StandardCharsets.UTF_8)));
         while (warmed.get() == 0) {
@@ -80,8 +91,8 @@ public final class SignalBench {
         BenchNode.await(Future.all(sends));
         double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
         double sendCpu = (cpu() - cpu0) / 1e9;
-        System.out.printf("encrypt+send: %d messages in %.2f s = %.0f msg/s; client CPU %.2f s = %.0f msg per CPU-second%n",
-                messages, sendSeconds, messages / sendSeconds, sendCpu, messages / sendCpu);
+        System.out.printf("encrypt+send (%d in flight): %d messages in %.2f s = %.0f msg/s; client CPU %.2f s = %.0f msg per CPU-second%n",
+                pipeline, messages, sendSeconds, messages / sendSeconds, sendCpu, messages / sendCpu);
 
         AtomicInteger decrypted = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -100,9 +111,9 @@ public final class SignalBench {
         System.out.printf("receive+decrypt: %d messages in %.2f s = %.0f msg/s; client CPU %.2f s = %.0f msg per CPU-second"
                 + " (%d failed)%n", decrypted.get(), receiveSeconds, decrypted.get() / receiveSeconds, receiveCpu,
                 decrypted.get() / receiveCpu, failed.get());
-        long sessionBytes = Files.size(state.resolve("bob").resolve("signal").resolve("sessions")
-                .resolve(Ids.uuid(users.get(0).getUserId(), "user_id") + ".1"));
-        System.out.println(new JsonObject().put("scenario", "signal").put("messages", messages)
+        long sessionBytes = bobAgain.store().loadSession(new org.signal.libsignal.protocol.SignalProtocolAddress(
+                Ids.uuid(users.get(0).getUserId(), "user_id").toString(), 1)).serialize().length;
+        System.out.println(new JsonObject().put("scenario", "signal").put("messages", messages).put("pipeline", pipeline)
                 .put("session_setup_ms", round(setupMs))
                 .put("encrypt_send_per_s", Math.round(messages / sendSeconds))
                 .put("encrypt_send_per_cpu_s", Math.round(messages / sendCpu))
@@ -111,13 +122,13 @@ public final class SignalBench {
                 .put("decrypt_failures", failed.get()).put("session_record_bytes", sessionBytes).encode());
         BenchNode.await(bobAgain.messenger().flushAcks());
         vertx.close();
-        System.exit(failed.get() == 0 && decrypted.get() == messages ? 0 : 1);
+        return failed.get() == 0 && decrypted.get() == messages ? 0 : 1;
     }
 
-    private static SecureMessenger open(Vertx vertx, ServerAddress server, DeviceCredentials credentials, Path state)
-            throws Exception {
+    private static SecureMessenger open(Vertx vertx, ServerAddress server, DeviceCredentials credentials, Path state,
+            SecureMessenger.Options options) throws Exception {
         ParleyClient client = ParleyClient.create(vertx, server, credentials);
-        SecureMessenger secure = SecureMessenger.create(client, state);
+        SecureMessenger secure = SecureMessenger.create(client, state, options);
         BenchNode.await(client.connect());
         BenchNode.await(secure.publishKeys());
         return secure;
