@@ -9,8 +9,9 @@ final class Roles {
     static final String MESSAGING = "messaging";
     static final String RECEIPTS = "receipts";
     static final String PRESENCE = "presence";
+    static final String KEYS = "keys";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS);
 
     private Roles() {
     }

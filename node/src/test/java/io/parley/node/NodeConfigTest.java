@@ -129,4 +129,28 @@ class NodeConfigTest {
         Files.writeString(file, json);
         return file;
     }
+
+    @Test
+    void runsAloneUnlessToldToJoinACluster() {
+        assertThat(NodeConfig.defaults().cluster().enabled()).isFalse();
+    }
+
+    @Test
+    void takesClusterMembershipAndRolesFromTheLaunchersFlags() {
+        NodeConfig config = Main.configFrom(new String[] {"start", "--cluster", "--cluster-port", "5801",
+                "--members", "127.0.0.1:5802,127.0.0.1:5803", "--roles", "edge,messaging"});
+
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().port()).isEqualTo(5801);
+        assertThat(config.cluster().members()).containsExactly("127.0.0.1:5802", "127.0.0.1:5803");
+        assertThat(config.roles()).containsExactly("edge", "messaging");
+    }
+
+    @Test
+    void refusesAClusterMemberThatIsNotHostAndPort() {
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of(), Map.of("cluster.members", "127.0.0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.members");
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of(), Map.of("cluster.members", "h:70000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.members");
+    }
 }

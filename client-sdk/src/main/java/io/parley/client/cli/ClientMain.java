@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
                 AccountCommands.Whoami.class, AccountCommands.Devices.class, PeopleCommands.Contacts.class,
                 PeopleCommands.Block.class, PeopleCommands.Unblock.class,
                 MessagingCommands.Send.class, MessagingCommands.Receive.class, MessagingCommands.Read.class,
-                MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class},
+                MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class,
+                SignalCommands.SafetyNumber.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;
