@@ -72,11 +72,22 @@ public final class Messenger {
     }
 
     public Messenger(ParleyClient client, Sealer sealer) {
+        this(client, sealer, true);
+    }
+
+    /**
+     * With {@code receiving} false the messenger only sends: it neither hands over nor acks what
+     * arrives, which then stays in the device's inbox for a client that receives (a command-line
+     * {@code send} must not swallow the messages that a later {@code receive} prints).
+     */
+    public Messenger(ParleyClient client, Sealer sealer, boolean receiving) {
         this.client = client;
         this.sealer = sealer;
         this.self = Ids.uuid(client.credentials().getUserId(), "user_id");
         this.selfDevice = client.credentials().getDeviceId();
-        client.onPush(this::onPush);
+        if (receiving) {
+            client.onPush(this::onPush);
+        }
     }
 
     /** Receives each envelope (message, edit, delete, receipt, notice) once; acks are sent for you. */

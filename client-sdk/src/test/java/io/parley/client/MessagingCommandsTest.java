@@ -90,6 +90,34 @@ class MessagingCommandsTest {
     }
 
     @Test
+    void theServerKeepsOnlyCiphertextOfWhatTheCommandLineSends() {
+        String secret = "a secret only bob may read " + UUID.randomUUID();
+        Run sent = run(aliceState, "send", "--to", bob, secret);
+        assertThat(sent.code()).as(sent.err()).isZero();
+
+        io.vertx.sqlclient.Pool db = io.vertx.pgclient.PgBuilder.pool().connectingTo(TestNode.get().postgres())
+                .using(vertx).build();
+        List<byte[]> stored = Await.result(db.preparedQuery("SELECT content FROM inbox WHERE user_id = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(userId(bobState))))
+                .stream().map(row -> row.getBuffer("content").getBytes()).toList();
+        Await.result(db.close());
+        assertThat(stored).as("bob's inbox holds the message").hasSize(1);
+        assertThat(new String(stored.get(0), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret)
+                .doesNotContain("secret only bob");
+        assertThat(run(bobState, "receive", "--wait", "1").lines()).singleElement()
+                .satisfies(line -> assertThat(line.getString("text")).isEqualTo(secret));
+    }
+
+    @Test
+    void aSendDoesNotSwallowWhatArrivesMeanwhile() {
+        assertThat(run(bobState, "send", "--to", alice, "first from bob").code()).isZero();
+        assertThat(run(aliceState, "send", "--to", bob, "a reply before reading").code()).isZero();
+
+        assertThat(run(aliceState, "receive", "--wait", "1").lines()).filteredOn(l -> l.getString("kind").equals("message"))
+                .singleElement().satisfies(line -> assertThat(line.getString("text")).isEqualTo("first from bob"));
+    }
+
+    @Test
     void presenceShowsOnlineThenLastSeenAndTypingReachesTheOnlineDevice() {
         Device bobOnline = new Device(vertx, credentials(bobState));
         Await.until(() -> run(aliceState, "presence", bob).out().contains(bob + " online"), "bob to show online");

@@ -5,6 +5,7 @@ import io.parley.bus.Ids;
 import io.parley.client.Messenger;
 import io.parley.client.ParleyClient;
 import io.parley.client.Presence;
+import io.parley.client.signal.SecureMessenger;
 import io.parley.proto.DeviceCredentials;
 import io.parley.proto.Envelope;
 import io.parley.proto.PresenceUpdate;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Messaging from the command line: send, receive (with delivered receipts and acks), read
- * receipts, presence and typing. Contents go through {@link Sealing}. USER is a username or a
+ * receipts, presence and typing. Contents are end-to-end encrypted through {@link Sealing}. USER is a username or a
  * +E164 phone number.
  */
 final class MessagingCommands {
@@ -47,7 +48,7 @@ final class MessagingCommands {
         public Integer call() throws Exception {
             ParleyClient client = main.connect();
             UUID recipient = Ids.uuid(main.resolve(client, to), "user_id");
-            SendMessageResponse sent = ClientMain.await(Sealing.messenger(client).send(recipient, Sealing.seal(text)));
+            SendMessageResponse sent = ClientMain.await(Sealing.sending(client, main.state).send(recipient, Sealing.seal(text)));
             String id = State.id(sent.getMessageId());
             main.out.println(main.json ? new JsonObject().put("messageId", id).put("status", "sent")
                     .put("serverTimestampMs", sent.getServerTimestampMs()).encode()
@@ -77,20 +78,35 @@ final class MessagingCommands {
             ReceivedLog log = ReceivedLog.load(main.state);
             // Handlers go on before connecting, so that nothing of the inbox replay is missed.
             ParleyClient client = ParleyClient.create(main.vertx, main.address(), credentials);
-            Messenger messenger = Sealing.messenger(client);
+            SecureMessenger secure = Sealing.receiving(client, main.state);
+            Messenger messenger = secure.messenger();
             Quiet quiet = new Quiet(client, waitSeconds * 1000L);
             List<Future<Void>> receipts = new ArrayList<>();
-            messenger.onEnvelope(envelope -> {
-                main.out.println(line(envelope).encode());
-                UUID sender = Ids.uuid(envelope.getSenderUser(), "sender_user");
+            secure.onMessage(incoming -> {
+                Envelope envelope = incoming.envelope();
+                main.out.println(line(envelope).put("text", Sealing.open(incoming.plaintext())).encode());
                 if (envelope.getKind() == Envelope.Kind.MESSAGE) {
-                    log.add(Ids.uuid(envelope.getMessageId(), "message_id"), sender);
-                    if (!sender.equals(self)) {
-                        receipts.add(messenger.receipt(sender, Receipt.Type.DELIVERED, List.of(envelope.getMessageId())));
+                    log.add(Ids.uuid(envelope.getMessageId(), "message_id"), incoming.sender());
+                    if (!incoming.sender().equals(self)) {
+                        receipts.add(messenger.receipt(incoming.sender(), Receipt.Type.DELIVERED,
+                                List.of(envelope.getMessageId())));
                     }
                 }
                 quiet.restart();
             });
+            secure.onOtherEnvelope(envelope -> {
+                main.out.println(line(envelope).encode());
+                quiet.restart();
+            });
+            secure.onDecryptionError(failure -> {
+                main.out.println(new JsonObject().put("kind", "undecryptable").put("from", failure.sender().toString())
+                        .put("fromDevice", failure.senderDevice()).put("messageId", State.id(failure.messageId()))
+                        .put("reason", failure.reason()).put("resetRequested", failure.resetRequested()).encode());
+                quiet.restart();
+            });
+            secure.onIdentityChanged(change -> main.out.println(new JsonObject().put("kind", "identity_changed")
+                    .put("user", change.user().toString()).put("device", change.device())
+                    .put("notice", "the safety number with this user changed: compare it again (safety-number)").encode()));
             ClientMain.await(client.connect());
             ClientMain.await(client.onContext(() -> {
                 quiet.restart();
@@ -114,7 +130,6 @@ final class MessagingCommands {
                     .put("fromDevice", e.getSenderDevice()).put("conversation", State.id(e.getConversationUser()))
                     .put("serverTimestampMs", e.getServerTimestampMs());
             switch (e.getKind()) {
-                case MESSAGE, EDIT -> json.put("text", Sealing.open(e));
                 case RECEIPT -> json.put("type", e.getReceipt().getType().name().toLowerCase())
                         .put("messageIds", new JsonArray(e.getReceipt().getMessageIdsList().stream().map(State::id).toList()));
                 default -> { }
@@ -165,7 +180,8 @@ final class MessagingCommands {
                     "no received message " + id + " in " + main.state + ": run receive first"));
             ParleyClient client = main.connect();
             Receipt.Type type = played ? Receipt.Type.PLAYED : Receipt.Type.READ;
-            ClientMain.await(Sealing.messenger(client).receipt(sender, type, List.<ByteString>of(Ids.bytes(messageId))));
+            ClientMain.await(Sealing.sending(client, main.state).messenger().receipt(sender, type,
+                    List.<ByteString>of(Ids.bytes(messageId))));
             main.out.println(main.json ? new JsonObject().put("messageId", id).put("receipt", type.name().toLowerCase()).encode()
                     : type.name().toLowerCase() + " receipt sent for " + id);
             return 0;

@@ -63,13 +63,18 @@ public final class SecureMessenger {
      * one message at a time per conversation: pipelined sends reach the recipient slightly out of
      * order, and under heavy two-way traffic that was seen to leave a few messages undecryptable.
      */
-    public record Options(int preKeyBatch, long resetIntervalMs, int pipeline, boolean replenish) {
+    public record Options(int preKeyBatch, long resetIntervalMs, int pipeline, boolean replenish, boolean receiving) {
         public static Options defaults() {
-            return new Options(100, 10_000, 1, true);
+            return new Options(100, 10_000, 1, true, true);
         }
 
         public Options withPreKeyBatch(int batch, boolean replenishing) {
-            return new Options(batch, resetIntervalMs, pipeline, replenishing);
+            return new Options(batch, resetIntervalMs, pipeline, replenishing, receiving);
+        }
+
+        /** Sends only: what arrives is neither decrypted nor acked, and stays queued for a receiving client. */
+        public Options sendingOnly() {
+            return new Options(preKeyBatch, resetIntervalMs, pipeline, replenish, false);
         }
     }
 
@@ -95,7 +100,7 @@ public final class SecureMessenger {
         this.keys = new KeysApi(client);
         this.publisher = new KeyPublisher(client, store, keys, options.preKeyBatch());
         this.self = Ids.uuid(client.credentials().getUserId(), "user_id");
-        this.messenger = new Messenger(client, this::seal).pipelined(options.pipeline());
+        this.messenger = new Messenger(client, this::seal, options.receiving()).pipelined(options.pipeline());
         messenger.onEnvelopeAsync(this::open);
         store.onIdentityChange(change -> client.onContext(() -> {
             identityHandler.handle(change);
