@@ -70,6 +70,16 @@ public final class Presence {
         });
     }
 
+    /** Stops renewing every subscription (call it when the client is closed for good). */
+    public Future<Void> close() {
+        return client.onContext(() -> {
+            subscribed.clear();
+            client.vertx().cancelTimer(renewTimer);
+            renewTimer = -1;
+            return Future.succeededFuture();
+        });
+    }
+
     /** Tells the user's online devices that this device is typing (or stopped); nothing is stored. */
     public Future<Void> typing(UUID to, boolean typing) {
         return client.send(Request.newBuilder().setTyping(TypingRequest.newBuilder().setToUser(Ids.bytes(to))
@@ -81,8 +91,12 @@ public final class Presence {
                 .setUserId(Ids.bytes(user)))).map(r -> r.getSubscribePresence());
     }
 
-    /** Renews every subscription; a failed renewal is tried again at the next period. */
+    /** Renews every subscription; a failed renewal is tried again at the next period, until the client closed for good. */
     private void renew() {
+        if (client.finalCloseCode() != null) {
+            close();
+            return;
+        }
         List<UUID> users = new ArrayList<>(subscribed);
         users.forEach(user -> request(user).onSuccess(updates::handle));
     }

@@ -57,6 +57,20 @@ class TypingTest {
     }
 
     @Test
+    void typingReachesADeviceLinkedAfterEarlierIndicators() {
+        Device alice = new Device(vertx, Users.register(vertx, Users.uniqueName("alice")));
+        Device bob = new Device(vertx, Users.register(vertx, Users.uniqueName("bob")));
+        Presence presence = new Presence(alice.client);
+        Await.result(presence.typing(bob.user(), true));
+        Await.until(() -> typing(bob).size() == 1, "bob's phone to see the first indicator");
+
+        Device bobLaptop = new Device(vertx, Users.link(vertx, bob.client, "laptop"));
+        Await.result(presence.typing(bob.user(), true));
+
+        Await.until(() -> typing(bobLaptop).size() == 1, "the new laptop to see the next one");
+    }
+
+    @Test
     void typingToAnOfflineUserIsLostNotQueued() {
         Device alice = new Device(vertx, Users.register(vertx, Users.uniqueName("alice")));
         var bobCredentials = Users.register(vertx, Users.uniqueName("bob"));

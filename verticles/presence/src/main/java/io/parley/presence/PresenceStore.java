@@ -164,12 +164,6 @@ final class PresenceStore {
                 .map(replies -> new State(replies.get(0).toLong() > 0, replies.get(1) == null ? 0 : replies.get(1).toLong()));
     }
 
-    /** The user's live devices, e.g. to show them who is typing. */
-    Future<List<Integer>> onlineDevices(UUID user, long now) {
-        return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(devicesKey(user)).arg("(" + now).arg("+inf"))
-                .map(PresenceStore::integers);
-    }
-
     /** Subscribes the device to the target's changes until now + subscriptionTtl (renewing an older subscription). */
     Future<Void> subscribe(UUID target, UUID subscriber, int device, long now) {
         long ttl = config.subscriptionTtl().toMillis();
@@ -192,13 +186,5 @@ final class PresenceStore {
                     }
                     return subs;
                 });
-    }
-
-    private static List<Integer> integers(Response members) {
-        List<Integer> out = new ArrayList<>(members.size());
-        for (Response m : members) {
-            out.add(Integer.parseInt(m.toString()));
-        }
-        return out;
     }
 }

@@ -39,7 +39,8 @@ public final class PresenceVerticle extends VerticleBase {
         PresenceStore store = new PresenceStore(redis, config);
         Relations relations = new Relations(vertx);
         PresenceService presence = new PresenceService(store, relations, routes, pusher, config, clock);
-        TypingRelay typing = new TypingRelay(store, relations, pusher, clock);
+        DeviceLists devices = new DeviceLists(vertx);
+        TypingRelay typing = new TypingRelay(devices, relations, pusher);
 
         vertx.setPeriodic(config.sweepInterval().toMillis(), id -> presence.sweep()
                 .onSuccess(n -> {
@@ -49,10 +50,15 @@ public final class PresenceVerticle extends VerticleBase {
                 })
                 .onFailure(e -> LOG.warn("presence sweep failed: {}", e.getMessage())));
         return Future.all(List.of(
-                vertx.eventBus().<DeviceEvent>consumer(Addresses.DEVICE_EVENTS, m -> presence.onDeviceEvent(m.body())
-                        .onFailure(e -> LOG.warn("device event not applied [device: {}/{}, kind: {}]: {}",
-                                Ids.uuid(m.body().getDevice().getUserId(), "user_id"), m.body().getDevice().getDeviceId(),
-                                m.body().getKind(), e.getMessage()))).completion(),
+                vertx.eventBus().<DeviceEvent>consumer(Addresses.DEVICE_EVENTS, m -> {
+                    if (m.body().getKind() == DeviceEvent.Kind.LINKED || m.body().getKind() == DeviceEvent.Kind.REMOVED) {
+                        devices.changed(Ids.uuid(m.body().getDevice().getUserId(), "user_id"));
+                    }
+                    presence.onDeviceEvent(m.body()).onFailure(e -> LOG.warn(
+                            "device event not applied [device: {}/{}, kind: {}]: {}",
+                            Ids.uuid(m.body().getDevice().getUserId(), "user_id"), m.body().getDevice().getDeviceId(),
+                            m.body().getKind(), e.getMessage()));
+                }).completion(),
                 vertx.eventBus().<RelationChanged>consumer(Addresses.RELATION_EVENTS, m -> {
                     relations.changed(Ids.uuid(m.body().getUserId(), "user_id"));
                     relations.changed(Ids.uuid(m.body().getOther(), "other"));

@@ -9,26 +9,24 @@ import io.parley.proto.Push;
 import io.parley.proto.TypingRequest;
 import io.parley.proto.TypingUpdate;
 import io.vertx.core.Future;
-import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Typing indicators: pushed live to the recipient's online devices and never stored (an indicator
- * that finds nobody online is gone). Dropped without a word across a block in either direction.
+ * Typing indicators: pushed live to the recipient's connected devices (its current devices, of
+ * which {@code DevicePusher} reaches those with a route) and never stored: an indicator that finds
+ * nobody online is gone. Dropped without a word across a block in either direction.
  */
 final class TypingRelay {
     private static final Ok OK = Ok.getDefaultInstance();
 
-    private final PresenceStore store;
+    private final DeviceLists devices;
     private final Relations relations;
     private final DevicePusher pusher;
-    private final Clock clock;
 
-    TypingRelay(PresenceStore store, Relations relations, DevicePusher pusher, Clock clock) {
-        this.store = store;
+    TypingRelay(DeviceLists devices, Relations relations, DevicePusher pusher) {
+        this.devices = devices;
         this.relations = relations;
         this.pusher = pusher;
-        this.clock = clock;
     }
 
     Future<Ok> typing(Caller caller, TypingRequest request) {
@@ -45,8 +43,8 @@ final class TypingRelay {
             }
             Push push = Push.newBuilder().setTyping(TypingUpdate.newBuilder().setFromUser(Ids.bytes(caller.userId()))
                     .setFromDevice(caller.deviceId()).setTyping(request.getTyping())).build();
-            return store.onlineDevices(to, clock.millis())
-                    .compose(devices -> pusher.push(devices.stream().map(d -> DevicePusher.ref(to, d)).toList(), push))
+            return devices.of(to)
+                    .compose(ids -> pusher.push(ids.stream().map(d -> DevicePusher.ref(to, d)).toList(), push))
                     .map(routed -> OK);
         });
     }

@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A receipt from a recipient's device to the original sender: checked against accounts through
- * {@link AccountChecks} (the sender exists; no block either way; read receipts on for both sides), then stored through messaging in
- * every device of the sender and, for read and played receipts, in the caller's own other devices.
+ * A receipt from a recipient's device to the original sender: checked through {@link AccountChecks}
+ * (the sender exists; no block either way; read receipts on for both sides), then stored through
+ * messaging in every device of the sender and, for read and played receipts, in the caller's own
+ * other devices.
  */
 final class ReceiptsService {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptsService.class);
