@@ -6,6 +6,7 @@ import io.parley.proto.AccountsProto;
 import io.parley.proto.BusProto;
 import io.parley.proto.CommonProto;
 import io.parley.proto.FramesProto;
+import io.parley.proto.GroupsProto;
 import io.parley.proto.MessagingProto;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -15,7 +16,8 @@ public final class Contracts {
     /** Every schema file; a new `.proto` file is added here once. */
     public static final List<FileDescriptor> FILES = List.of(CommonProto.getDescriptor(),
             AccountsProto.getDescriptor(), MessagingProto.getDescriptor(), FramesProto.getDescriptor(),
-            BusProto.getDescriptor());
+            BusProto.getDescriptor(),
+            GroupsProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

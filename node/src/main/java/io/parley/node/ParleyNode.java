@@ -7,6 +7,8 @@ import io.parley.accounts.AccountsVerticle;
 import io.parley.accounts.FileVerificationSender;
 import io.parley.accounts.LogVerificationSender;
 import io.parley.accounts.VerificationSender;
+import io.parley.groups.GroupsConfig;
+import io.parley.groups.GroupsVerticle;
 import io.parley.messaging.MessagingConfig;
 import io.parley.messaging.MessagingVerticle;
 import io.parley.sessions.EdgeConfig;
@@ -163,6 +165,10 @@ public final class ParleyNode implements AutoCloseable {
             deployments.add(vertx.deployVerticle(() -> new MessagingVerticle(postgres, poolOptions, redis,
                     MessagingConfig.defaults().withSweepInterval(Duration.ofSeconds(config.messagingSweepSeconds())), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.MESSAGING))));
+        }
+        if (config.hasRole(Roles.GROUPS)) {
+            deployments.add(vertx.deployVerticle(() -> new GroupsVerticle(postgres, poolOptions, GroupsConfig.defaults(), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.GROUPS))));
         }
         if (config.hasRole(Roles.EDGE)) {
             NodeConfig.Edge limits = config.edge();
