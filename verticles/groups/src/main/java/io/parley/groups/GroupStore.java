@@ -99,7 +99,7 @@ final class GroupStore {
 
     Future<List<UUID>> deleteMembers(SqlConnection tx, UUID groupId, List<UUID> users) {
         return tx.preparedQuery("DELETE FROM group_members WHERE group_id = $1 AND user_id = ANY($2) RETURNING user_id")
-                .execute(Tuple.of(groupId, users.toArray(UUID[]::new))).map(GroupStore::uuids);
+                .execute(Tuple.of(groupId, (Object) users.toArray(UUID[]::new))).map(GroupStore::uuids);
     }
 
     /** Sets the admin flag of these members; returns those whose flag changed. */
