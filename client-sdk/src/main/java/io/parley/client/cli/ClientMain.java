@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "parley client", mixinStandardHelpOptions = true,
         subcommands = {AccountCommands.Register.class, AccountCommands.LinkCode.class, AccountCommands.Link.class,
                 AccountCommands.Whoami.class, AccountCommands.Devices.class, PeopleCommands.Contacts.class,
-                PeopleCommands.Block.class, PeopleCommands.Unblock.class},
+                PeopleCommands.Block.class, PeopleCommands.Unblock.class,
+                GroupCommands.Groups.class, GroupCommands.Broadcast.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;
