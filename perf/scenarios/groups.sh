@@ -3,10 +3,10 @@
 # messages one after the other, each timed from the send call to the last member device that
 # decrypted it; then the server's work per fan-out read from PostgreSQL. Starts its own node
 # (embedded PostgreSQL and Redis in a fresh data folder); the clients run in a separate JVM.
-# Environment: MEMBERS (1024), SENDS (50), PORT (18091).
+# Environment: MEMBERS (1024), SENDS (50), PORT (0: any free port).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PORT="${PORT:-18091}"
+PORT="${PORT:-0}"
 WORK="$(mktemp -d)"
 NODE_PID=""
 cleanup() {
@@ -30,6 +30,7 @@ until grep -q "Parley ready on" "$WORK/node.log"; do
   sleep 0.1
 done
 PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+PORT=$(sed -n 's/.*Parley ready on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/node.log" | head -1)
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 java -Xmx3g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.GroupsLoad \

@@ -173,6 +173,32 @@ class GroupsBadInputTest {
         assertThat(refusal(admin.client.send(huge)).code()).isEqualTo(413);
     }
 
+    @Test
+    void receiptsAndMessageInfoRefuseOutsidersAndBadInput() {
+        var sent = Await.result(admin.groups.send(group, text("counted")));
+        Request.Builder outsiderReceipt = receipt(group, List.of(sent.getMessageId()));
+        Request.Builder unknownGroup = receipt(UUID.randomUUID(), List.of(sent.getMessageId()));
+        Request.Builder none = receipt(group, List.of());
+        List<ByteString> many = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            many.add(Ids.bytes(UUID.randomUUID()));
+        }
+
+        assertThat(refusal(outsider.client.send(outsiderReceipt)).code()).isEqualTo(403);
+        assertThat(refusal(member.client.send(unknownGroup)).code()).isEqualTo(404);
+        assertThat(refusal(member.client.send(none)).code()).isEqualTo(400);
+        assertThat(refusal(member.client.send(receipt(group, many))).code()).isEqualTo(413);
+        assertThat(refusal(admin.groups.messageInfo(group, Ids.bytes(UUID.randomUUID()))).code()).isEqualTo(404);
+        assertThat(refusal(outsider.groups.messageInfo(group, sent.getMessageId())).code()).isEqualTo(403);
+        var info = Await.result(admin.groups.messageInfo(group, sent.getMessageId()));
+        assertThat(info.getMembersList()).extracting(m -> m.getUserId()).containsExactly(Ids.bytes(member.user()));
+    }
+
+    private Request.Builder receipt(UUID groupId, List<ByteString> messageIds) {
+        return Request.newBuilder().setGroupReceipt(io.parley.proto.GroupReceiptRequest.newBuilder()
+                .setGroupId(Ids.bytes(groupId)).setType(io.parley.proto.Receipt.Type.READ).addAllMessageIds(messageIds));
+    }
+
     private Request.Builder groupSend(List<DeviceRef> devices) {
         return Request.newBuilder().setGroupSend(GroupSendRequest.newBuilder().setClientMessageId(Ids.bytes(UUID.randomUUID()))
                 .setGroupId(Ids.bytes(group)).setContent(ByteString.copyFromUtf8("opaque")).addAllDevices(devices));

@@ -61,13 +61,10 @@ class LargeGroupTest {
         })));
         LOG.info("registered {} users in {} ms", credentials.size(), (System.nanoTime() - began) / 1_000_000);
         began = System.nanoTime();
-        List<Future<ParleyClient>> connected = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
-            Member member = member(credentials.get(i), folders.resolve("m" + i));
-            members.add(member);
-            connected.add(member.client().connect());
+            members.add(member(credentials.get(i), folders.resolve("m" + i)));
         }
-        Await.result(Future.all(connected));
+        Await.result(Lanes.forEach(members, REGISTRATION_WIDTH * 4, m -> m.client().connect().<Void>mapEmpty()));
         LOG.info("connected {} devices in {} ms", members.size(), (System.nanoTime() - began) / 1_000_000);
     }
 

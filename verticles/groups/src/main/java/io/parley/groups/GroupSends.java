@@ -150,9 +150,13 @@ final class GroupSends {
         }
         UUID[] ids = request.getMessageIdsList().stream().map(b -> Ids.uuid(b, "message_ids")).toArray(UUID[]::new);
         boolean read = request.getType() != Receipt.Type.DELIVERED;
-        return groups.state(groupId).compose(found -> {
-            GroupState state = found.orElseThrow(() -> Failure.NOT_FOUND.exception("no such group"));
-            GroupsService.requireMember(state, caller);
+        return groups.membership(groupId, caller.userId()).compose(membership -> {
+            if (!membership[0]) {
+                throw Failure.NOT_FOUND.exception("no such group");
+            }
+            if (!membership[1]) {
+                throw Failure.FORBIDDEN.exception("you are not a member of this group");
+            }
             return messages.recordReceipts(groupId, caller.userId(), ids, read, clock.millis());
         }).map(applied -> Ok.getDefaultInstance());
     }

@@ -84,6 +84,17 @@ final class GroupStore {
                 });
     }
 
+    /** Whether the group exists and whether the user is a member, in one look-up (receipts use no more). */
+    Future<boolean[]> membership(UUID groupId, UUID user) {
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM groups WHERE group_id = $1), "
+                        + "EXISTS (SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2)")
+                .execute(Tuple.of(groupId, user))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new boolean[] {r.getBoolean(0), r.getBoolean(1)};
+                });
+    }
+
     /** Adds these users (admin or not); returns those who were not members already, in the given order. */
     Future<List<UUID>> insertMembers(SqlConnection tx, UUID groupId, List<UUID> users, boolean admin, long now) {
         return tx.preparedQuery("INSERT INTO group_members (group_id, user_id, admin, joined_at) "
