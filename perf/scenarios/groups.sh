@@ -3,7 +3,8 @@
 # messages one after the other, each timed from the send call to the last member device that
 # decrypted it; then the server's work per fan-out read from PostgreSQL. Starts its own node
 # (embedded PostgreSQL and Redis in a fresh data folder); the clients run in a separate JVM.
-# Environment: MEMBERS (1024), SENDS (50), PORT (0: any free port).
+# Environment: MEMBERS (1024), SENDS (50), RECEIPTS (true: members send delivered receipts),
+# PORT (0: any free port).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${PORT:-0}"
@@ -36,5 +37,5 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 java -Xmx3g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.GroupsLoad \
   --server "http://127.0.0.1:$PORT" --codes "$WORK/data/verification-codes.txt" \
   --postgres "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
-  --members "${MEMBERS:-1024}" --sends "${SENDS:-50}"
+  --members "${MEMBERS:-1024}" --sends "${SENDS:-50}" --receipts "${RECEIPTS:-true}"
 grep -E "WARN|ERROR" "$WORK/node.log" | tail -5 >&2 || true

@@ -37,13 +37,14 @@ final class MessageStore {
 
     /**
      * Records that this member got (and, when {@code read}, read) these messages of the group; the
-     * first time of each stays. Messages of other groups and the member's own are ignored.
-     * Returns how many messages the receipt applied to.
+     * first time of each stays. Messages of other groups and the member's own are ignored, and so
+     * is everything when the user is no member. Returns how many messages the receipt applied to.
      */
     Future<Integer> recordReceipts(UUID groupId, UUID member, UUID[] messageIds, boolean read, long now) {
         return pool.preparedQuery("INSERT INTO group_receipts (message_id, user_id, delivered_at, read_at) "
                         + "SELECT m.message_id, $2, $4, CASE WHEN $5 THEN $4::int8 END FROM group_messages m "
                         + "WHERE m.message_id = ANY($3) AND m.group_id = $1 AND m.sender_user <> $2 "
+                        + "AND EXISTS (SELECT 1 FROM group_members g WHERE g.group_id = $1 AND g.user_id = $2) "
                         + "ON CONFLICT (message_id, user_id) DO UPDATE SET "
                         + "delivered_at = COALESCE(group_receipts.delivered_at, EXCLUDED.delivered_at), "
                         + "read_at = COALESCE(group_receipts.read_at, EXCLUDED.read_at)")
