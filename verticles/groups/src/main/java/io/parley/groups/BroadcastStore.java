@@ -43,12 +43,13 @@ final class BroadcastStore {
 
     Future<Void> insertRecipients(SqlConnection tx, UUID listId, List<UUID> users, long now) {
         return tx.preparedQuery("INSERT INTO broadcast_recipients (list_id, user_id, added_at) "
-                        + "SELECT $1, u, $3 FROM UNNEST($2::uuid[]) AS x(u) ON CONFLICT DO NOTHING")
+                        + "SELECT $1, u, $3 FROM UNNEST($2::uuid[]) WITH ORDINALITY AS x(u, n) ORDER BY n "
+                        + "ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(listId, users.toArray(UUID[]::new), now)).mapEmpty();
     }
 
     Future<List<UUID>> recipients(SqlConnection tx, UUID listId) {
-        return tx.preparedQuery("SELECT user_id FROM broadcast_recipients WHERE list_id = $1 ORDER BY added_at, user_id")
+        return tx.preparedQuery("SELECT user_id FROM broadcast_recipients WHERE list_id = $1 ORDER BY seq")
                 .execute(Tuple.of(listId)).map(rows -> {
                     List<UUID> users = new ArrayList<>(rows.size());
                     rows.forEach(r -> users.add(r.getUUID(0)));
@@ -60,7 +61,7 @@ final class BroadcastStore {
     Future<List<ListRow>> listsOf(UUID owner) {
         return pool.preparedQuery("SELECT l.list_id, l.owner, l.name, l.created_at, r.user_id FROM broadcast_lists l "
                         + "LEFT JOIN broadcast_recipients r ON r.list_id = l.list_id WHERE l.owner = $1 "
-                        + "ORDER BY l.created_at, l.list_id, r.added_at, r.user_id")
+                        + "ORDER BY l.created_at, l.list_id, r.seq")
                 .execute(Tuple.of(owner)).map(rows -> {
                     Map<UUID, ListRow> lists = new LinkedHashMap<>();
                     rows.forEach(r -> {
