@@ -1,12 +1,10 @@
 package io.parley.client;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.parley.bus.Ids;
 import io.parley.proto.DeviceRef;
 import io.parley.proto.Envelope;
 import io.parley.proto.Group;
-import io.parley.proto.GroupContentType;
 import io.parley.proto.GroupNotice;
 import io.parley.proto.GroupReceiptRequest;
 import io.parley.proto.GroupSendRequest;
@@ -29,15 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.signal.libsignal.protocol.DuplicateMessageException;
 import org.signal.libsignal.protocol.NoSessionException;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
 import org.signal.libsignal.protocol.groups.GroupCipher;
 import org.signal.libsignal.protocol.groups.GroupSessionBuilder;
 import org.signal.libsignal.protocol.message.CiphertextMessage;
 import org.signal.libsignal.protocol.message.SenderKeyDistributionMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Group messaging with Signal sender keys. Before a send, this device hands its sender key for the
@@ -45,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * its {@code Sealer}), then sends one group ciphertext that the server stores once. When a device
  * that had the key is no longer a member device (a member removed or gone, a device unlinked),
  * the next send starts a new sender key (new distribution id and chain) and hands it out afresh,
- * so whoever left cannot read what follows. Received sender keys and group messages are opened
- * here; every other envelope is handed on opened. Use from the client's Vert.x context.
+ * so whoever left cannot read what follows. Received sender keys and group messages are opened by
+ * {@link GroupReceiver}; every other envelope is handed on opened. Use from the client's Vert.x context.
  */
 public final class GroupMessenger {
     /** Opens a 1:1 envelope's content (the plaintext as is, or a Signal decryption). */
@@ -71,31 +66,21 @@ public final class GroupMessenger {
 
     /** The 1:1 plaintext of a sender-key distribution starts with these bytes. */
     static final byte[] DISTRIBUTION_PREFIX = {'P', 'S', 'K', '1'};
-    private static final Logger LOG = LoggerFactory.getLogger(GroupMessenger.class);
     private static final int MAX_ATTEMPTS = 4;
     private static final int DISTRIBUTION_WINDOW = 32;
     private static final int MAX_RATE_LIMIT_RETRIES = 6;
     private static final long RATE_LIMIT_BACKOFF_MS = 250;
-    private static final int MAX_HELD = 1_000;
-    private static final long RECEIPT_DELAY_MS = 20;
 
     private final ParleyClient client;
     private final Messenger messenger;
     private final GroupsApi api;
     private final SenderKeyFiles keys;
-    private final Opener opener;
     private final UUID self;
     private final int selfDevice;
     private final SignalProtocolAddress selfAddress;
     private final Map<UUID, Group> groups = new HashMap<>();
     private final Map<UUID, Future<?>> queues = new HashMap<>();
-    private final List<Envelope> held = new ArrayList<>();
-    private final Map<ByteString, List<ByteString>> pendingReceipts = new HashMap<>();
-    private Future<Void> receiving = Future.succeededFuture();
-    private Handler<GroupMessage> messageHandler = m -> { };
-    private Handler<GroupNotice> noticeHandler = n -> { };
-    private Handler<Envelope> otherHandler = e -> { };
-    private boolean deliveredReceipts = true;
+    private final GroupReceiver receiver;
 
     public GroupMessenger(ParleyClient client, Messenger messenger, SenderKeyFiles keys) {
         this(client, messenger, keys, e -> Future.succeededFuture(e.getContent().toByteArray()));
@@ -106,33 +91,33 @@ public final class GroupMessenger {
         this.messenger = messenger;
         this.api = new GroupsApi(client);
         this.keys = keys;
-        this.opener = opener;
         this.self = Ids.uuid(client.credentials().getUserId(), "user_id");
         this.selfDevice = client.credentials().getDeviceId();
         this.selfAddress = address(self, selfDevice);
-        messenger.onEnvelope(e -> receiving = receiving.transform(done -> route(e)));
+        this.receiver = new GroupReceiver(client, keys, opener, groups::remove);
+        messenger.onEnvelope(receiver::receive);
     }
 
     public GroupMessenger onMessage(Handler<GroupMessage> handler) {
-        this.messageHandler = handler;
+        receiver.messageHandler = handler;
         return this;
     }
 
     /** Membership and settings changes of groups this device is in. */
     public GroupMessenger onNotice(Handler<GroupNotice> handler) {
-        this.noticeHandler = handler;
+        receiver.noticeHandler = handler;
         return this;
     }
 
     /** Every envelope that is neither a group message nor a sender key (1:1 messages with their content opened). */
     public GroupMessenger onOther(Handler<Envelope> handler) {
-        this.otherHandler = handler;
+        receiver.otherHandler = handler;
         return this;
     }
 
     /** Whether received group messages are confirmed to their sender as delivered (default: yes). */
     public GroupMessenger deliveredReceipts(boolean send) {
-        this.deliveredReceipts = send;
+        receiver.deliveredReceipts = send;
         return this;
     }
 
@@ -277,109 +262,7 @@ public final class GroupMessenger {
         return plaintext;
     }
 
-    private Future<Void> route(Envelope envelope) {
-        if (!envelope.getGroupId().isEmpty()) {
-            if (envelope.getKind() == Envelope.Kind.SYSTEM
-                    && envelope.getContentType() == GroupContentType.GROUP_CONTENT_NOTICE_VALUE) {
-                onNotice(envelope);
-            } else if (envelope.getKind() == Envelope.Kind.MESSAGE) {
-                if (!openGroupMessage(envelope) && held.size() < MAX_HELD) {
-                    held.add(envelope);
-                }
-            } else {
-                otherHandler.handle(envelope);
-            }
-            return Future.succeededFuture();
-        }
-        if (envelope.getKind() != Envelope.Kind.MESSAGE) {
-            otherHandler.handle(envelope);
-            return Future.succeededFuture();
-        }
-        return opener.open(envelope).map(plaintext -> {
-            if (isDistribution(plaintext)) {
-                onDistribution(envelope, Arrays.copyOfRange(plaintext, DISTRIBUTION_PREFIX.length, plaintext.length));
-            } else {
-                otherHandler.handle(envelope.toBuilder().setContent(ByteString.copyFrom(plaintext)).build());
-            }
-            return (Void) null;
-        }).recover(e -> {
-            LOG.warn("a 1:1 envelope could not be opened [sender: {}]: {}", envelope.getSenderUser(), e.getMessage());
-            return Future.succeededFuture();
-        });
-    }
-
-    private void onNotice(Envelope envelope) {
-        try {
-            GroupNotice notice = GroupNotice.parseFrom(envelope.getContent());
-            groups.remove(Ids.uuid(notice.getGroupId(), "group_id"));
-            noticeHandler.handle(notice);
-        } catch (InvalidProtocolBufferException e) {
-            LOG.warn("unreadable group notice: {}", e.getMessage());
-        }
-    }
-
-    private void onDistribution(Envelope envelope, byte[] body) {
-        try {
-            SenderKeyDistribution handout = SenderKeyDistribution.parseFrom(body);
-            SignalProtocolAddress sender = address(Ids.uuid(envelope.getSenderUser(), "sender_user"), envelope.getSenderDevice());
-            new GroupSessionBuilder(keys).process(sender, new SenderKeyDistributionMessage(
-                    handout.getDistributionMessage().toByteArray()));
-        } catch (Exception e) {
-            LOG.warn("a sender key could not be taken [sender: {}]: {}", envelope.getSenderUser(), e.toString());
-            return;
-        }
-        // Messages that arrived before this key can be read now.
-        List<Envelope> waiting = new ArrayList<>(held);
-        held.clear();
-        waiting.forEach(e -> {
-            if (!openGroupMessage(e)) {
-                held.add(e);
-            }
-        });
-    }
-
-    /** Decrypts and hands on a group message; false when its sender key has not arrived yet. */
-    private boolean openGroupMessage(Envelope envelope) {
-        UUID sender = Ids.uuid(envelope.getSenderUser(), "sender_user");
-        byte[] plaintext;
-        try {
-            plaintext = new GroupCipher(keys, address(sender, envelope.getSenderDevice())).decrypt(envelope.getContent().toByteArray());
-        } catch (NoSessionException e) {
-            return false;
-        } catch (DuplicateMessageException e) {
-            return true;
-        } catch (Exception e) {
-            LOG.warn("a group message could not be decrypted [sender: {}]: {}", sender, e.toString());
-            return true;
-        }
-        UUID groupId = Ids.uuid(envelope.getGroupId(), "group_id");
-        messageHandler.handle(new GroupMessage(groupId, sender, envelope.getSenderDevice(), envelope.getMessageId(),
-                envelope.getServerTimestampMs(), plaintext));
-        if (deliveredReceipts) {
-            queueDeliveredReceipt(envelope.getGroupId(), envelope.getMessageId());
-        }
-        return true;
-    }
-
-    private void queueDeliveredReceipt(ByteString groupId, ByteString messageId) {
-        List<ByteString> pending = pendingReceipts.computeIfAbsent(groupId, g -> new ArrayList<>());
-        pending.add(messageId);
-        if (pending.size() == 1) {
-            client.vertx().setTimer(RECEIPT_DELAY_MS, t -> {
-                List<ByteString> batch = pendingReceipts.remove(groupId);
-                client.send(Request.newBuilder().setGroupReceipt(GroupReceiptRequest.newBuilder().setGroupId(groupId)
-                        .setType(Receipt.Type.DELIVERED).addAllMessageIds(batch)))
-                        .onFailure(e -> LOG.debug("delivered receipt not sent: {}", e.getMessage()));
-            });
-        }
-    }
-
-    private static boolean isDistribution(byte[] plaintext) {
-        return plaintext.length > DISTRIBUTION_PREFIX.length
-                && Arrays.equals(plaintext, 0, DISTRIBUTION_PREFIX.length, DISTRIBUTION_PREFIX, 0, DISTRIBUTION_PREFIX.length);
-    }
-
-    private static SignalProtocolAddress address(UUID user, int device) {
+    static SignalProtocolAddress address(UUID user, int device) {
         return new SignalProtocolAddress(user.toString(), device);
     }
 

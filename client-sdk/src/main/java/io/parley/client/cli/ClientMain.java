@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         subcommands = {AccountCommands.Register.class, AccountCommands.LinkCode.class, AccountCommands.Link.class,
                 AccountCommands.Whoami.class, AccountCommands.Devices.class, PeopleCommands.Contacts.class,
                 PeopleCommands.Block.class, PeopleCommands.Unblock.class,
-                GroupCommands.Groups.class, GroupCommands.Broadcast.class},
+                GroupCommands.Groups.class, BroadcastCommands.Broadcast.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;

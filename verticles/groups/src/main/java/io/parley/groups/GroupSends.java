@@ -45,6 +45,7 @@ final class GroupSends {
 
     private final GroupStore groups;
     private final MessageStore messages;
+    private final ReceiptWriter receipts;
     private final AccountsLookup accounts;
     private final EventBus bus;
     private final GroupsConfig config;
@@ -54,6 +55,7 @@ final class GroupSends {
             Clock clock) {
         this.groups = groups;
         this.messages = messages;
+        this.receipts = new ReceiptWriter(messages);
         this.accounts = accounts;
         this.bus = bus;
         this.config = config;
@@ -151,7 +153,7 @@ final class GroupSends {
         UUID[] ids = request.getMessageIdsList().stream().map(b -> Ids.uuid(b, "message_ids")).toArray(UUID[]::new);
         boolean read = request.getType() != Receipt.Type.DELIVERED;
         // One statement on the usual path; only a receipt that applied to nothing asks why.
-        return messages.recordReceipts(groupId, caller.userId(), ids, read, clock.millis()).compose(applied -> applied > 0
+        return receipts.write(groupId, caller.userId(), ids, read, clock.millis()).compose(applied -> applied > 0
                 ? Future.succeededFuture(Ok.getDefaultInstance())
                 : groups.membership(groupId, caller.userId()).map(membership -> {
                     if (!membership[0]) {

@@ -3,8 +3,12 @@ package io.parley.groups;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,19 +40,42 @@ final class MessageStore {
     }
 
     /**
-     * Records that this member got (and, when {@code read}, read) these messages of the group; the
-     * first time of each stays. Messages of other groups and the member's own are ignored, and so
-     * is everything when the user is no member. Returns how many messages the receipt applied to.
+     * Records receipts of many members at once (one statement for a whole batch): that each got
+     * (and, when {@code read}, read) these messages of its group; the first time of each stays.
+     * Messages of other groups, a member's own, and receipts of users who are no members are
+     * ignored. Returns "user/message" of every receipt that applied.
      */
-    Future<Integer> recordReceipts(UUID groupId, UUID member, UUID[] messageIds, boolean read, long now) {
+    Future<Set<String>> recordReceipts(List<ReceiptWriter.Pending> batch) {
+        List<UUID> groups = new ArrayList<>();
+        List<UUID> users = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        List<Boolean> reads = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (ReceiptWriter.Pending p : batch) {
+            for (UUID id : p.messageIds()) {
+                groups.add(p.groupId());
+                users.add(p.user());
+                ids.add(id);
+                reads.add(p.read());
+                times.add(p.at());
+            }
+        }
         return pool.preparedQuery("INSERT INTO group_receipts (message_id, user_id, delivered_at, read_at) "
-                        + "SELECT m.message_id, $2, $4, CASE WHEN $5 THEN $4::int8 END FROM group_messages m "
-                        + "WHERE m.message_id = ANY($3) AND m.group_id = $1 AND m.sender_user <> $2 "
-                        + "AND EXISTS (SELECT 1 FROM group_members g WHERE g.group_id = $1 AND g.user_id = $2) "
+                        + "SELECT DISTINCT ON (m.message_id, x.u) m.message_id, x.u, x.t, CASE WHEN x.r THEN x.t END "
+                        + "FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::bool[], $5::int8[]) AS x(g, u, mid, r, t) "
+                        + "JOIN group_messages m ON m.message_id = x.mid AND m.group_id = x.g AND m.sender_user <> x.u "
+                        + "WHERE EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = x.g AND gm.user_id = x.u) "
+                        + "ORDER BY m.message_id, x.u, x.r DESC "
                         + "ON CONFLICT (message_id, user_id) DO UPDATE SET "
                         + "delivered_at = COALESCE(group_receipts.delivered_at, EXCLUDED.delivered_at), "
-                        + "read_at = COALESCE(group_receipts.read_at, EXCLUDED.read_at)")
-                .execute(Tuple.of(groupId, member, messageIds, now, read)).map(r -> r.rowCount());
+                        + "read_at = COALESCE(group_receipts.read_at, EXCLUDED.read_at) RETURNING user_id, message_id")
+                .execute(Tuple.of(groups.toArray(UUID[]::new), users.toArray(UUID[]::new), ids.toArray(UUID[]::new),
+                        reads.toArray(Boolean[]::new), times.toArray(Long[]::new)))
+                .map(rows -> {
+                    Set<String> applied = new HashSet<>();
+                    rows.forEach(r -> applied.add(r.getUUID(0) + "/" + r.getUUID(1)));
+                    return applied;
+                });
     }
 
     Future<Map<UUID, Times>> receipts(UUID messageId) {
