@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -28,6 +29,13 @@ public final class AccountsApi {
         // No keep-alive: these calls are few, and reusing pooled connections was seen to leave a
         // call unanswered (CI, one run in three) with the pool logging "Connection evicted".
         this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()).setKeepAlive(false));
+        this.server = server;
+    }
+
+    /** Over up to {@code connections} kept-alive connections: for load tools that register thousands of users. */
+    public AccountsApi(Vertx vertx, ServerAddress server, int connections) {
+        this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()).setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(connections));
         this.server = server;
     }
 

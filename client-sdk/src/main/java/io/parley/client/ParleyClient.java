@@ -44,7 +44,9 @@ public final class ParleyClient {
 
     private final Vertx vertx;
     private final io.vertx.core.Context context;
-    private final ServerAddress server;
+    /** Where to connect: the first, then each next one after a failed attempt (nodes of one cluster). */
+    private final java.util.List<ServerAddress> servers;
+    private int current;
     private final DeviceCredentials credentials;
     private final WebSocketClient sockets;
     private final Map<Long, Promise<Response>> pending = new HashMap<>();
@@ -57,10 +59,14 @@ public final class ParleyClient {
     private boolean closedByUs;
     private Integer finalCloseCode;
 
-    private ParleyClient(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
+    private ParleyClient(Vertx vertx, java.util.List<ServerAddress> servers, DeviceCredentials credentials) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
-        this.server = server;
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no server to connect to");
+        }
+        this.servers = java.util.List.copyOf(servers);
+        ServerAddress server = this.servers.get(0);
         this.credentials = credentials;
         this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES).setSsl(server.tls()));
@@ -72,7 +78,15 @@ public final class ParleyClient {
      * attached after connecting may miss those envelopes until the next connection.
      */
     public static ParleyClient create(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
-        return new ParleyClient(vertx, server, credentials);
+        return new ParleyClient(vertx, java.util.List.of(server), credentials);
+    }
+
+    /**
+     * A client of a cluster: connects to the first address and, when an attempt fails (the node is
+     * down), tries the next one, and so on round the list.
+     */
+    public static ParleyClient create(Vertx vertx, java.util.List<ServerAddress> servers, DeviceCredentials credentials) {
+        return new ParleyClient(vertx, servers, credentials);
     }
 
     /** Connects and authenticates once; later drops reconnect by themselves. */
@@ -128,6 +142,7 @@ public final class ParleyClient {
     }
 
     private Future<Void> open() {
+        ServerAddress server = servers.get(current);
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(server.host()).setPort(server.port())
                 .setURI("/v1/ws").setSsl(server.tls());
         return sockets.connect(options).compose(ws -> {
@@ -232,6 +247,7 @@ public final class ParleyClient {
                         finalCloseCode = 4401;
                         connectionHandler.accept("closed: 4401 " + p.getMessage());
                     } else if (socket == null || socket.isClosed()) {
+                        current = (current + 1) % servers.size();
                         scheduleReconnect();
                     }
                 });

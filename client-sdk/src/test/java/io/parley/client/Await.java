@@ -14,8 +14,12 @@ final class Await {
     }
 
     static <T> T result(Future<T> future) {
+        return result(future, DEFAULT);
+    }
+
+    static <T> T result(Future<T> future, Duration timeout) {
         try {
-            return future.toCompletionStage().toCompletableFuture().get(DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -39,7 +43,11 @@ final class Await {
     }
 
     static void until(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEFAULT.toNanos();
+        until(condition, what, DEFAULT);
+    }
+
+    static void until(BooleanSupplier condition, String what, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

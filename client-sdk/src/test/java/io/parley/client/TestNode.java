@@ -41,7 +41,7 @@ final class TestNode {
         Map<String, String> flags = new HashMap<>(Map.of("data.dir", data.toString(), "http.port", "0",
                 "http.host", "127.0.0.1", "limits.ipPerSecond", "2000", "limits.ipBurst", "20000",
                 "limits.userPerSecond", "5000", "limits.userBurst", "20000",
-                "messaging.sweepSeconds", "1"));
+                "messaging.sweepSeconds", "1", "presence.sweepSeconds", "1", "presence.onlineTtlSeconds", "3"));
         flags.putAll(extra);
         return ParleyNode.start(NodeConfig.load(Optional.empty(), Map.of(), flags),
                 NodeHooks.none().withSender(vertx -> CODES).withClock(CLOCK));

@@ -29,7 +29,10 @@ public record NodeConfig(
         Map<String, Integer> instances,
         Edge edge,
         Accounts accounts,
-        int messagingSweepSeconds) {
+        int messagingSweepSeconds,
+        int presenceSweepSeconds,
+        int presenceOnlineTtlSeconds,
+        Cluster cluster) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -38,6 +41,16 @@ public record NodeConfig(
 
     /** How verification codes reach people: "log" (the node's log) or "file" (appended to a file). */
     public record Accounts(String verificationSender, Path verificationFile, AccountsConfig limits) {
+    }
+
+    /**
+     * Membership of a Hazelcast cluster: off for a single node. {@code host} is the address this
+     * node binds and tells the others for both Hazelcast ({@code port}) and the event bus
+     * ({@code busPort}, 0 for any free port); {@code members} are the others' host:port; a member
+     * that sends no heartbeat for {@code failureSeconds} is dropped (its devices reconnect elsewhere).
+     */
+    public record Cluster(boolean enabled, String name, String host, int port, int busPort, List<String> members,
+            int failureSeconds) {
     }
 
     static final List<ConfigKey> KEYS = keys();
@@ -57,7 +70,7 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds);
+                accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -179,10 +192,36 @@ public record NodeConfig(
                 positive(v, "accounts.maxLinkedDevices", 1, 16), AccountsConfig.defaults().maxCodeAttempts());
         Accounts accounts = new Accounts(sender, file.isEmpty() ? data.resolve("verification-codes.txt")
                 : Path.of(file).toAbsolutePath().normalize(), limits);
+        int presenceSweep = positive(v, "presence.sweepSeconds", 1, 600);
+        int presenceTtl = positive(v, "presence.onlineTtlSeconds", 3, 86_400);
+        if (presenceTtl < 3 * presenceSweep) {
+            throw new ConfigException("presence.onlineTtlSeconds", "must be at least three presence.sweepSeconds, got "
+                    + presenceTtl);
+        }
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
-                positive(v, "messaging.sweepSeconds", 1, 3600));
+                positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Cluster cluster(Map<String, Object> v) {
+        String host = (String) v.get("cluster.host");
+        if (host.isBlank()) {
+            throw new ConfigException("cluster.host", "must not be empty");
+        }
+        String name = (String) v.get("cluster.name");
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("cluster.name", "must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        List<String> members = (List<String>) v.get("cluster.members");
+        for (String member : members) {
+            if (!member.matches("[^:\\s]+:[0-9]{1,5}") || Integer.parseInt(member.substring(member.lastIndexOf(':') + 1)) > 65535) {
+                throw new ConfigException("cluster.members", "must be host:port entries, got '" + member + "'");
+            }
+        }
+        return new Cluster((Boolean) v.get("cluster.enabled"), name, host, positive(v, "cluster.port", 1, 65535),
+                positive(v, "cluster.busPort", 0, 65535), List.copyOf(members), positive(v, "cluster.failureSeconds", 3, 600));
     }
 
     private static int positive(Map<String, Object> v, String key, int min, int max) {
@@ -223,7 +262,22 @@ public record NodeConfig(
                 new ConfigKey("accounts.maxLinkedDevices", ConfigKey.Type.INT, 4,
                         "linked devices per account besides the primary"),
                 new ConfigKey("messaging.sweepSeconds", ConfigKey.Type.INT, 30,
-                        "how often expired disappearing messages and old send records are deleted")));
+                        "how often expired disappearing messages and old send records are deleted"),
+                new ConfigKey("cluster.enabled", ConfigKey.Type.BOOLEAN, false,
+                        "join a Hazelcast cluster (TCP-IP member list, no multicast)"),
+                new ConfigKey("cluster.name", ConfigKey.Type.STRING, "parley", "cluster name; nodes of one installation share it"),
+                new ConfigKey("cluster.host", ConfigKey.Type.STRING, "127.0.0.1",
+                        "address this node binds and announces for Hazelcast and the event bus"),
+                new ConfigKey("cluster.port", ConfigKey.Type.INT, 5701, "Hazelcast member port"),
+                new ConfigKey("cluster.busPort", ConfigKey.Type.INT, 0, "event bus TCP port (0 picks a free one)"),
+                new ConfigKey("cluster.members", ConfigKey.Type.LIST, List.of(),
+                        "host:port of the other members (their cluster.port)"),
+                new ConfigKey("cluster.failureSeconds", ConfigKey.Type.INT, 30,
+                        "a member silent this long is taken out of the cluster"),
+                new ConfigKey("presence.sweepSeconds", ConfigKey.Type.INT, 10,
+                        "how often presence renews online devices that still have a route and turns the others offline"),
+                new ConfigKey("presence.onlineTtlSeconds", ConfigKey.Type.INT, 300,
+                        "life of a device's online entry between renewals by the sweep")));
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

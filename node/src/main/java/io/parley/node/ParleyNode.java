@@ -9,8 +9,13 @@ import io.parley.accounts.LogVerificationSender;
 import io.parley.accounts.VerificationSender;
 import io.parley.groups.GroupsConfig;
 import io.parley.groups.GroupsVerticle;
+import io.parley.keys.KeysConfig;
+import io.parley.keys.KeysVerticle;
 import io.parley.messaging.MessagingConfig;
 import io.parley.messaging.MessagingVerticle;
+import io.parley.presence.PresenceConfig;
+import io.parley.presence.PresenceVerticle;
+import io.parley.receipts.ReceiptsVerticle;
 import io.parley.sessions.EdgeConfig;
 import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
@@ -109,14 +114,22 @@ public final class ParleyNode implements AutoCloseable {
         httpPort = config.httpPort() == 0 ? EmbeddedStores.freePort() : config.httpPort();
 
         String registry = "parley-" + nodeId;
-        vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-                        .setEnabled(true)
-                        .setJvmMetricsEnabled(true)
-                        .setRegistryName(registry)
-                        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-                .withMetrics(new MicrometerMetricsFactory())
-                .build();
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(true)
+                .setRegistryName(registry)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        if (config.cluster().enabled()) {
+            NodeConfig.Cluster cluster = config.cluster();
+            vertx = await(Vertx.builder().with(options.setEventBusOptions(Clustering.eventBus(cluster)))
+                    .withMetrics(new MicrometerMetricsFactory())
+                    .withClusterManager(Clustering.clusterManager(cluster))
+                    .buildClustered(), "joining the cluster on " + cluster.host() + ":" + cluster.port()
+                    + " with members " + cluster.members());
+            LOG.info("node {} joined cluster '{}' on {}:{}", nodeId, cluster.name(), cluster.host(), cluster.port());
+        } else {
+            vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
+        }
         Contracts.registerCodecs(vertx);
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
@@ -165,6 +178,20 @@ public final class ParleyNode implements AutoCloseable {
             deployments.add(vertx.deployVerticle(() -> new MessagingVerticle(postgres, poolOptions, redis,
                     MessagingConfig.defaults().withSweepInterval(Duration.ofSeconds(config.messagingSweepSeconds())), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.MESSAGING))));
+        }
+        if (config.hasRole(Roles.RECEIPTS)) {
+            deployments.add(vertx.deployVerticle(ReceiptsVerticle::new,
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.RECEIPTS))));
+        }
+        if (config.hasRole(Roles.PRESENCE)) {
+            deployments.add(vertx.deployVerticle(() -> new PresenceVerticle(redis,
+                    PresenceConfig.of(Duration.ofSeconds(config.presenceSweepSeconds()),
+                            Duration.ofSeconds(config.presenceOnlineTtlSeconds())), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.PRESENCE))));
+        }
+        if (config.hasRole(Roles.KEYS)) {
+            deployments.add(vertx.deployVerticle(() -> new KeysVerticle(postgres, poolOptions, redis, KeysConfig.defaults()),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.KEYS))));
         }
         if (config.hasRole(Roles.GROUPS)) {
             deployments.add(vertx.deployVerticle(() -> new GroupsVerticle(postgres, poolOptions, GroupsConfig.defaults(), clock),

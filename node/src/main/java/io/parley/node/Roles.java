@@ -7,9 +7,12 @@ final class Roles {
     static final String EDGE = "edge";
     static final String ACCOUNTS = "accounts";
     static final String MESSAGING = "messaging";
+    static final String RECEIPTS = "receipts";
+    static final String PRESENCE = "presence";
+    static final String KEYS = "keys";
     static final String GROUPS = "groups";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, GROUPS);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS);
 
     private Roles() {
     }

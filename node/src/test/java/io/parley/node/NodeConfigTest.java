@@ -26,6 +26,23 @@ class NodeConfigTest {
     }
 
     @Test
+    void runsReceiptsAndPresenceByDefault() {
+        NodeConfig config = NodeConfig.defaults();
+
+        assertThat(config.roles()).contains("receipts", "presence");
+        assertThat(config.presenceSweepSeconds()).isEqualTo(10);
+        assertThat(config.presenceOnlineTtlSeconds()).isEqualTo(300);
+    }
+
+    @Test
+    void refusesAPresenceOnlineTtlShorterThanThreeSweeps() {
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of("PARLEY_PRESENCE_ONLINE_TTL_SECONDS", "20"),
+                Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("presence.onlineTtlSeconds")
+                .hasMessageContaining("three presence.sweepSeconds");
+    }
+
+    @Test
     void layersFileThenEnvironmentThenFlags() throws Exception {
         Path file = write("{\"http\": {\"port\": 9000, \"host\": \"127.0.0.1\"}, \"postgres\": {\"poolSize\": 4}}");
 
@@ -111,5 +128,29 @@ class NodeConfigTest {
         Path file = dir.resolve("parley.json");
         Files.writeString(file, json);
         return file;
+    }
+
+    @Test
+    void runsAloneUnlessToldToJoinACluster() {
+        assertThat(NodeConfig.defaults().cluster().enabled()).isFalse();
+    }
+
+    @Test
+    void takesClusterMembershipAndRolesFromTheLaunchersFlags() {
+        NodeConfig config = Main.configFrom(new String[] {"start", "--cluster", "--cluster-port", "5801",
+                "--members", "127.0.0.1:5802,127.0.0.1:5803", "--roles", "edge,messaging"});
+
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().port()).isEqualTo(5801);
+        assertThat(config.cluster().members()).containsExactly("127.0.0.1:5802", "127.0.0.1:5803");
+        assertThat(config.roles()).containsExactly("edge", "messaging");
+    }
+
+    @Test
+    void refusesAClusterMemberThatIsNotHostAndPort() {
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of(), Map.of("cluster.members", "127.0.0.1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.members");
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of(), Map.of("cluster.members", "h:70000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.members");
     }
 }

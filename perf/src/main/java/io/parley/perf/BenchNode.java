@@ -8,7 +8,6 @@ import io.parley.proto.RequestCodeRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * code from the node's code file, in bounded parallel batches.
  */
 final class BenchNode {
-    private static final int PARALLEL = 64;
+    private static final int PARALLEL = 256;
+    private static final int HTTP_CONNECTIONS = 32;
     private static final long CODE_WAIT_MS = 10_000;
 
     private final Vertx vertx;
@@ -37,7 +37,7 @@ final class BenchNode {
 
     /** Registers users named prefix_0 .. prefix_(n-1) and returns their primary devices' credentials. */
     List<DeviceCredentials> register(String prefix, int n) throws Exception {
-        AccountsApi api = new AccountsApi(vertx, server);
+        AccountsApi api = new AccountsApi(vertx, server, HTTP_CONNECTIONS);
         List<DeviceCredentials> all = new ArrayList<>(n);
         for (int start = 0; start < n; start += PARALLEL) {
             List<String> names = new ArrayList<>();
@@ -71,18 +71,29 @@ final class BenchNode {
         return codes.remove(name);
     }
 
+    /** Reads only what the node appended since the last read, up to the last complete line. */
     private void readNewCodes() throws IOException {
-        byte[] all = Files.readAllBytes(codeFile);
-        String text = new String(all, (int) readUpTo, (int) (all.length - readUpTo), java.nio.charset.StandardCharsets.UTF_8);
-        int lastNewline = text.lastIndexOf('\n');
-        if (lastNewline < 0) {
-            return;
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(codeFile.toFile(), "r")) {
+            long length = file.length();
+            if (length <= readUpTo) {
+                return;
+            }
+            byte[] fresh = new byte[(int) (length - readUpTo)];
+            file.seek(readUpTo);
+            file.readFully(fresh);
+            int end = fresh.length;
+            while (end > 0 && fresh[end - 1] != '\n') {
+                end--;
+            }
+            if (end == 0) {
+                return;
+            }
+            for (String line : new String(fresh, 0, end, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.split(" ");
+                codes.put(parts[0], parts[1]);
+            }
+            readUpTo += end;
         }
-        for (String line : text.substring(0, lastNewline).split("\n")) {
-            String[] parts = line.split(" ");
-            codes.put(parts[0], parts[1]);
-        }
-        readUpTo += text.substring(0, lastNewline + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     static <T> T await(Future<T> future) throws Exception {

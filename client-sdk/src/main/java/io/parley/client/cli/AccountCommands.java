@@ -64,6 +64,7 @@ final class AccountCommands {
             DeviceCredentials credentials = ClientMain.await(main.accounts().register(request.build()));
             main.stateFolder().save(main.server, username != null ? username.toLowerCase() : phone, credentials);
             print(main, "registered", credentials);
+            SignalCommands.publish(main);
             return 0;
         }
     }
@@ -95,6 +96,7 @@ final class AccountCommands {
                     .setDeviceName(deviceName).build()));
             main.stateFolder().save(main.server, "", credentials);
             print(main, "linked", credentials);
+            SignalCommands.publish(main);
             return 0;
         }
     }

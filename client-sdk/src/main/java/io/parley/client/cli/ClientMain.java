@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
         subcommands = {AccountCommands.Register.class, AccountCommands.LinkCode.class, AccountCommands.Link.class,
                 AccountCommands.Whoami.class, AccountCommands.Devices.class, PeopleCommands.Contacts.class,
                 PeopleCommands.Block.class, PeopleCommands.Unblock.class,
+                MessagingCommands.Send.class, MessagingCommands.Receive.class, MessagingCommands.Read.class,
+                MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class,
+                SignalCommands.SafetyNumber.class,
                 GroupCommands.Groups.class, BroadcastCommands.Broadcast.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {

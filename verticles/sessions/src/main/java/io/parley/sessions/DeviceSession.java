@@ -372,7 +372,7 @@ final class DeviceSession {
     private void publish(DeviceEvent.Kind kind) {
         edge.vertx().eventBus().publish(Addresses.DEVICE_EVENTS, DeviceEvent.newBuilder()
                 .setDevice(DevicePusher.ref(caller.userId(), caller.deviceId())).setKind(kind)
-                .setAtMs(System.currentTimeMillis()).setNodeId(edge.config().nodeId()).build());
+                .setAtMs(System.currentTimeMillis()).setNodeId(edge.config().nodeId()).setConnectionId(connectionId).build());
     }
 
     /** Periodic check from the instance's timer: idle and unauthenticated connections, route refresh. */

@@ -1,0 +1,136 @@
+package io.parley.client;
+
+import io.parley.node.NodeProcess;
+import io.parley.proto.DeviceCredentials;
+import io.parley.proto.RegisterRequest;
+import io.parley.proto.RequestCodeRequest;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Hazelcast cluster of node processes on loopback, as an operator runs one: the first node
+ * starts the embedded PostgreSQL and Redis, the others use those; each has its own data folder.
+ * Verification codes of every node go to one shared file.
+ */
+final class ClusterNodes implements AutoCloseable {
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Pattern POSTGRES = Pattern.compile("embedded PostgreSQL on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern REDIS = Pattern.compile("embedded Redis on 127\\.0\\.0\\.1:(\\d+)");
+
+    private final Path root;
+    private final Path codes;
+    private final List<Integer> clusterPorts = new ArrayList<>();
+    private final List<NodeProcess> processes = new ArrayList<>();
+    private final List<ServerAddress> addresses = new ArrayList<>();
+    private final Map<String, String> environment = new HashMap<>();
+
+    ClusterNodes(Path root, int size) throws IOException {
+        this(root, size, Map.of());
+    }
+
+    /** With extra PARLEY_* variables for every node. */
+    ClusterNodes(Path root, int size, Map<String, String> extra) throws IOException {
+        this.root = root;
+        this.codes = root.resolve("verification-codes.txt");
+        for (int i = 0; i < size; i++) {
+            clusterPorts.add(freePort());
+        }
+        environment.putAll(Map.of("PARLEY_ACCOUNTS_VERIFICATION_SENDER", "file",
+                "PARLEY_ACCOUNTS_VERIFICATION_FILE", codes.toString(),
+                "PARLEY_LIMITS_IP_BURST", "10000", "PARLEY_LIMITS_USER_BURST", "10000"));
+        environment.putAll(extra);
+    }
+
+    /** Starts node i (0-based) and waits until it serves; the first one must start first. */
+    ServerAddress start(int i) throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int j = 0; j < clusterPorts.size(); j++) {
+            if (j != i) {
+                members.add("127.0.0.1:" + clusterPorts.get(j));
+            }
+        }
+        NodeProcess process = NodeProcess.start(environment, "start", "--data", root.resolve("node" + i).toString(),
+                "--port", "0", "--cluster", "--cluster-port", clusterPorts.get(i).toString(),
+                "--members", String.join(",", members));
+        processes.add(process);
+        ServerAddress address = new ServerAddress("127.0.0.1", process.awaitReady(START), false);
+        if (i == 0) {
+            environment.put("PARLEY_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:"
+                    + find(POSTGRES, process.output()) + "/postgres");
+            environment.put("PARLEY_REDIS_URL", "redis://127.0.0.1:" + find(REDIS, process.output()));
+        }
+        addresses.add(address);
+        return address;
+    }
+
+    ServerAddress address(int i) {
+        return addresses.get(i);
+    }
+
+    NodeProcess process(int i) {
+        return processes.get(i);
+    }
+
+    /** Registers a user through node i's HTTP API, reading the code from the shared file. */
+    DeviceCredentials register(Vertx vertx, int i, String prefix) throws Exception {
+        AccountsApi api = new AccountsApi(vertx, address(i));
+        String name = Users.uniqueName(prefix);
+        Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(name).build()));
+        Await.until(() -> codeOf(name) != null, "a verification code for " + name);
+        DeviceCredentials credentials = Await.result(api.register(RegisterRequest.newBuilder().setUsername(name)
+                .setCode(codeOf(name)).build()));
+        api.close();
+        return credentials;
+    }
+
+    private String codeOf(String name) {
+        try {
+            return Files.exists(codes) ? Files.readAllLines(codes).stream().filter(l -> l.startsWith(name + " "))
+                    .reduce((a, b) -> b).map(l -> l.split(" ")[1]).orElse(null) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String find(Pattern pattern, String output) {
+        Matcher m = pattern.matcher(output);
+        if (!m.find()) {
+            throw new AssertionError("the first node did not say where its embedded servers are:\n" + output);
+        }
+        return m.group(1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops the nodes with SIGTERM, the first (which holds PostgreSQL and Redis) last. */
+    @Override
+    public void close() throws Exception {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            NodeProcess process = processes.get(i);
+            if (!process.isAlive()) {
+                process.close();
+                continue;
+            }
+            process.signal("TERM");
+            try {
+                process.awaitExit(Duration.ofSeconds(30));
+            } finally {
+                process.close();
+            }
+        }
+    }
+}
