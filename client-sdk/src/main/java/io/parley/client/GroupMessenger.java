@@ -87,6 +87,26 @@ public final class GroupMessenger {
     }
 
     public GroupMessenger(ParleyClient client, Messenger messenger, SenderKeyFiles keys, Opener opener) {
+        this(client, messenger, keys, opener, true);
+    }
+
+    /**
+     * Group messaging over end-to-end encrypted 1:1: each sender key goes out sealed by
+     * {@code secure}'s Signal sealer, and {@code secure}'s decrypted 1:1 messages and other
+     * envelopes (group messages, notices) come here. Takes over {@code secure}'s onMessage and
+     * onOtherEnvelope handlers: use {@link #onOther} for the 1:1 messages. Before connecting.
+     */
+    public static GroupMessenger over(io.parley.client.signal.SecureMessenger secure, SenderKeyFiles keys) {
+        GroupMessenger groups = new GroupMessenger(secure.client(), secure.messenger(), keys,
+                e -> Future.succeededFuture(e.getContent().toByteArray()), false);
+        secure.onMessage(in -> groups.receiver.receive(in.envelope().toBuilder()
+                .setContent(ByteString.copyFrom(in.plaintext())).build()));
+        secure.onOtherEnvelope(groups.receiver::receive);
+        return groups;
+    }
+
+    private GroupMessenger(ParleyClient client, Messenger messenger, SenderKeyFiles keys, Opener opener,
+            boolean takeEnvelopes) {
         this.client = client;
         this.messenger = messenger;
         this.api = new GroupsApi(client);
@@ -95,7 +115,9 @@ public final class GroupMessenger {
         this.selfDevice = client.credentials().getDeviceId();
         this.selfAddress = address(self, selfDevice);
         this.receiver = new GroupReceiver(client, keys, opener, groups::remove);
-        messenger.onEnvelope(receiver::receive);
+        if (takeEnvelopes) {
+            messenger.onEnvelope(receiver::receive);
+        }
     }
 
     public GroupMessenger onMessage(Handler<GroupMessage> handler) {
