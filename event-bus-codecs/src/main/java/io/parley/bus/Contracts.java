@@ -6,6 +6,7 @@ import io.parley.proto.AccountsProto;
 import io.parley.proto.BusProto;
 import io.parley.proto.CommonProto;
 import io.parley.proto.FramesProto;
+import io.parley.proto.GroupsProto;
 import io.parley.proto.KeysProto;
 import io.parley.proto.MessagingProto;
 import io.vertx.core.Vertx;
@@ -17,7 +18,8 @@ public final class Contracts {
     public static final List<FileDescriptor> FILES = List.of(CommonProto.getDescriptor(),
             AccountsProto.getDescriptor(), MessagingProto.getDescriptor(), FramesProto.getDescriptor(),
             BusProto.getDescriptor(),
-            KeysProto.getDescriptor());
+            KeysProto.getDescriptor(),
+            GroupsProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

@@ -7,6 +7,8 @@ import io.parley.accounts.AccountsVerticle;
 import io.parley.accounts.FileVerificationSender;
 import io.parley.accounts.LogVerificationSender;
 import io.parley.accounts.VerificationSender;
+import io.parley.groups.GroupsConfig;
+import io.parley.groups.GroupsVerticle;
 import io.parley.keys.KeysConfig;
 import io.parley.keys.KeysVerticle;
 import io.parley.messaging.MessagingConfig;
@@ -192,6 +194,10 @@ public final class ParleyNode implements AutoCloseable {
         if (config.hasRole(Roles.KEYS)) {
             deployments.add(vertx.deployVerticle(() -> new KeysVerticle(postgres, poolOptions, redis, KeysConfig.defaults()),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.KEYS))));
+        }
+        if (config.hasRole(Roles.GROUPS)) {
+            deployments.add(vertx.deployVerticle(() -> new GroupsVerticle(postgres, poolOptions, GroupsConfig.defaults(), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.GROUPS))));
         }
         if (config.hasRole(Roles.EDGE)) {
             NodeConfig.Edge limits = config.edge();

@@ -10,8 +10,9 @@ final class Roles {
     static final String RECEIPTS = "receipts";
     static final String PRESENCE = "presence";
     static final String KEYS = "keys";
+    static final String GROUPS = "groups";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS);
 
     private Roles() {
     }

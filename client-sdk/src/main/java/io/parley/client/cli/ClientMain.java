@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 PeopleCommands.Block.class, PeopleCommands.Unblock.class,
                 MessagingCommands.Send.class, MessagingCommands.Receive.class, MessagingCommands.Read.class,
                 MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class,
-                SignalCommands.SafetyNumber.class},
+                SignalCommands.SafetyNumber.class,
+                GroupCommands.Groups.class, BroadcastCommands.Broadcast.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;
