@@ -1,6 +1,7 @@
 package io.parley.node;
 
 import io.parley.accounts.AccountsConfig;
+import io.parley.turn.TurnConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -29,7 +30,8 @@ public record NodeConfig(
         Map<String, Integer> instances,
         Edge edge,
         Accounts accounts,
-        int messagingSweepSeconds) {
+        int messagingSweepSeconds,
+        TurnConfig turn) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -57,7 +59,7 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds);
+                accounts, messagingSweepSeconds, turn);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -182,7 +184,8 @@ public record NodeConfig(
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
-                positive(v, "messaging.sweepSeconds", 1, 3600));
+                positive(v, "messaging.sweepSeconds", 1, 3600),
+                TurnSettings.from(v, host, port));
     }
 
     private static int positive(Map<String, Object> v, String key, int min, int max) {
@@ -224,6 +227,7 @@ public record NodeConfig(
                         "linked devices per account besides the primary"),
                 new ConfigKey("messaging.sweepSeconds", ConfigKey.Type.INT, 30,
                         "how often expired disappearing messages and old send records are deleted")));
+        keys.addAll(TurnSettings.KEYS);
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

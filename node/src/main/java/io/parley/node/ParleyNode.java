@@ -12,6 +12,7 @@ import io.parley.messaging.MessagingVerticle;
 import io.parley.sessions.EdgeConfig;
 import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
+import io.parley.turn.TurnVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -70,6 +71,7 @@ public final class ParleyNode implements AutoCloseable {
     private RedisOptions redis;
     private String installationId;
     private int httpPort;
+    private TurnVerticle turn;
     private boolean closed;
 
     private ParleyNode(NodeConfig config, NodeHooks hooks) {
@@ -177,6 +179,13 @@ public final class ParleyNode implements AutoCloseable {
                                     + " is in use; stop what holds it or start with --port", e)
                             : e)));
         }
+        if (config.hasRole(Roles.TURN)) {
+            turn = new TurnVerticle(config.turn(), clock);
+            deployments.add(vertx.deployVerticle(turn).recover(e -> Future.failedFuture(isBindFailure(e)
+                    ? new NodeStartException("TURN port " + config.turn().port() + " on " + config.turn().bindHost()
+                            + " is in use; stop what holds it or set turn.port", e)
+                    : e)));
+        }
         return Future.all(deployments);
     }
 
@@ -220,6 +229,11 @@ public final class ParleyNode implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The TURN server's UDP and TCP port, or 0 when this node has no turn role. */
+    public int turnPort() {
+        return turn == null ? 0 : turn.port();
     }
 
     public Vertx vertx() {

@@ -7,8 +7,9 @@ final class Roles {
     static final String EDGE = "edge";
     static final String ACCOUNTS = "accounts";
     static final String MESSAGING = "messaging";
+    static final String TURN = "turn";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, TURN);
 
     private Roles() {
     }
