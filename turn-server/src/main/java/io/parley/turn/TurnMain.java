@@ -18,7 +18,15 @@ import org.slf4j.LoggerFactory;
 public final class TurnMain {
     private static final Logger LOG = LoggerFactory.getLogger(TurnMain.class);
 
+    private static final long STATS_SECONDS = 10;
+
     private TurnMain() {
+    }
+
+    private static void logStats(TurnStats s) {
+        LOG.info("allocations {}, relayed to peers {}, to clients {}, requests {}, dropped: malformed {}, unknown channel {}, "
+                + "no permission {}, over quota {}; auth failures {}", s.allocations(), s.relayedToPeer(), s.relayedToClient(),
+                s.requests(), s.malformed(), s.unknownChannel(), s.noPermission(), s.overQuota(), s.authFailures());
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,8 +51,17 @@ public final class TurnMain {
                 Integer.parseInt(flags.getOrDefault("recv-batch", String.valueOf(base.recvBatch()))));
         TurnServer server = new TurnServer(config, Clock.systemUTC());
         int port = server.start().toCompletableFuture().join();
+        java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(task -> {
+                    Thread thread = new Thread(task, "parley-turn-stats");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        reporter.scheduleAtFixedRate(() -> logStats(server.stats()), STATS_SECONDS, STATS_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            logStats(server.stats());
             server.stop().toCompletableFuture().join();
             stopped.countDown();
         }, "parley-turn-stop"));

@@ -21,7 +21,7 @@ import org.ice4j.message.MessageFactory;
 import org.ice4j.message.Request;
 
 /**
- * A small blocking TURN client over UDP for tests: builds requests with ice4j, signs them with the
+ * A small blocking TURN client over UDP for tests and the benchmark probes ({@link TurnBench}): builds requests with ice4j, signs them with the
  * long-term key, waits (with a deadline) for the answer of the same transaction.
  */
 final class TurnClient implements AutoCloseable {
@@ -61,7 +61,7 @@ final class TurnClient implements AutoCloseable {
     InetSocketAddress allocate() throws Exception {
         Message response = signed(MessageFactory.createAllocateRequest((byte) Stun.UDP, false));
         if (!(response.getAttribute(Attribute.XOR_RELAYED_ADDRESS) instanceof XorRelayedAddressAttribute relayed)) {
-            throw new AssertionError("Allocate refused: " + errorCode(response));
+            throw new IllegalStateException("Allocate refused: " + errorCode(response));
         }
         return relayed.getAddress(response.getTransactionID());
     }
@@ -140,7 +140,7 @@ final class TurnClient implements AutoCloseable {
                 return Message.decode(got, 0, got.length);
             }
         }
-        throw new AssertionError("no answer to transaction within " + TIMEOUT_MILLIS + " ms");
+        throw new IllegalStateException("no answer to transaction within " + TIMEOUT_MILLIS + " ms");
     }
 
     void send(byte[] bytes) throws IOException {
