@@ -62,7 +62,7 @@ final class RelaySockets {
         }
         int chosen = port;
         Bootstrap bootstrap = transport.udpOptions(new Bootstrap(), Transport.RELAY_BUFFER_BYTES, false)
-                .group(loop.loop()).channel(transport.datagram()).handler(new PeerHandler(allocation, clock));
+                .group(loop.loop()).channelFactory(transport.datagram(host)).handler(new PeerHandler(allocation, clock));
         bootstrap.bind(new InetSocketAddress(host, chosen)).addListener(f -> {
             if (f.isSuccess()) {
                 done.accept(((io.netty.channel.ChannelFuture) f).channel());

@@ -1,6 +1,7 @@
 package io.parley.turn;
 
 import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -12,9 +13,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 
 /**
  * Native epoll where Netty has it (Linux x86-64), NIO otherwise or with {@code -Dparley.turn.nio=true}.
@@ -43,8 +47,13 @@ final class Transport {
         return new MultiThreadIoEventLoopGroup(threads, new TurnThreads(), factory);
     }
 
-    Class<? extends DatagramChannel> datagram() {
-        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    /**
+     * Datagram sockets of the bind address's own family: an IPv4 socket for an IPv4 address, so the kernel
+     * skips the IPv4-mapped IPv6 path (udpv6_sendmsg) a dual-stack socket takes for every packet.
+     */
+    ChannelFactory<DatagramChannel> datagram(InetAddress bindAddress) {
+        SocketProtocolFamily family = bindAddress instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        return epoll ? () -> new EpollDatagramChannel(family) : () -> new NioDatagramChannel(family);
     }
 
     Class<? extends ServerSocketChannel> server() {

@@ -109,7 +109,7 @@ public final class TurnServer {
         }
         LoopState state = udpLoops.get(index);
         Bootstrap bootstrap = transport.udpOptions(new Bootstrap(), Transport.LISTEN_BUFFER_BYTES, udpLoops.size() > 1)
-                .group(state.loop()).channel(transport.datagram()).handler(new UdpListener(traffic, requests, state));
+                .group(state.loop()).channelFactory(transport.datagram(bind)).handler(new UdpListener(traffic, requests, state));
         bootstrap.bind(new InetSocketAddress(bind, wanted)).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new IllegalStateException("cannot bind TURN UDP port " + wanted + " on "
