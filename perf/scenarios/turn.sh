@@ -7,12 +7,12 @@
 # the heap after a full GC (the JVM capped at 256 MiB). Final line: JSON.
 # Environment: CLIENTS (50), MESSAGES (2000), LENGTH (200), INTERVAL_MS (1), THREADS (1: Parley's
 # event loops), COTURN_THREADS (1: coturn's relay threads), RATE (4000 probe packets/s),
-# ALLOCATIONS (10000), BASE_PORT (34870).
+# ALLOCATIONS (10000), BASE_PORT (34870), RECV_BATCH (16: datagrams per recvmmsg; 1 turns batching off).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLIENTS="${CLIENTS:-50}"; MESSAGES="${MESSAGES:-2000}"; LENGTH="${LENGTH:-200}"; INTERVAL_MS="${INTERVAL_MS:-1}"
 THREADS="${THREADS:-1}"; COTURN_THREADS="${COTURN_THREADS:-1}"; RATE="${RATE:-4000}"; ALLOCATIONS="${ALLOCATIONS:-10000}"
-BASE_PORT="${BASE_PORT:-34870}"
+BASE_PORT="${BASE_PORT:-34870}"; RECV_BATCH="${RECV_BATCH:-16}"
 PARLEY_PORT=$BASE_PORT; COTURN_PORT=$((BASE_PORT + 1)); PEER_PORT=$((BASE_PORT + 2))
 SECRET="parley-bench-turn-secret"
 WORK="$(mktemp -d)"
@@ -38,7 +38,7 @@ turnutils_peer -p "$PEER_PORT" -L 127.0.0.1 >"$WORK/peer.log" 2>&1 &
 PIDS+=($!)
 
 java -Xmx256m -Xms256m -cp "$CP" io.parley.turn.TurnMain --port "$PARLEY_PORT" --secret "$SECRET" \
-  --threads "$THREADS" --relay-ports 50000-65000 --allocations-per-user 100000 >"$WORK/parley.log" 2>&1 &
+  --threads "$THREADS" --recv-batch "$RECV_BATCH" --relay-ports 50000-65000 --allocations-per-user 100000 >"$WORK/parley.log" 2>&1 &
 PARLEY_PID=$!; PIDS+=($PARLEY_PID)
 turnserver -n --no-cli --no-tls --no-dtls -L 127.0.0.1 --relay-ip 127.0.0.1 -p "$COTURN_PORT" \
   --use-auth-secret --static-auth-secret "$SECRET" --realm parley --allow-loopback-peers \
@@ -93,4 +93,4 @@ allocations=$(probe allocations --server "127.0.0.1:$PARLEY_PORT" --secret "$SEC
   --server-pid "$PARLEY_PID" || echo '{"error":"allocation probe failed"}')
 grep -E "WARN|ERROR" "$WORK/parley.log" | tail -5 >&2 || true
 
-echo "{\"scenario\":\"turn\",\"load\":{\"clients\":$CLIENTS,\"messages_per_client\":$MESSAGES,\"length\":$LENGTH,\"interval_ms\":$INTERVAL_MS,\"parley_threads\":$THREADS,\"coturn_relay_threads\":$COTURN_THREADS},\"loadavg\":\"$load_avg\",\"parley\":$parley_json,\"coturn\":$coturn_json,\"parley_over_coturn_packets_per_cpu_second\":$ratio,\"latency\":{\"parley\":$parley_latency,\"coturn\":$coturn_latency},\"parley_allocations\":$allocations}"
+echo "{\"scenario\":\"turn\",\"load\":{\"clients\":$CLIENTS,\"messages_per_client\":$MESSAGES,\"length\":$LENGTH,\"interval_ms\":$INTERVAL_MS,\"parley_threads\":$THREADS,\"parley_recv_batch\":$RECV_BATCH,\"coturn_relay_threads\":$COTURN_THREADS},\"loadavg\":\"$load_avg\",\"parley\":$parley_json,\"coturn\":$coturn_json,\"parley_over_coturn_packets_per_cpu_second\":$ratio,\"latency\":{\"parley\":$parley_latency,\"coturn\":$coturn_latency},\"parley_allocations\":$allocations}"
