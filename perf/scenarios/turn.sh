@@ -38,7 +38,7 @@ turnutils_peer -p "$PEER_PORT" -L 127.0.0.1 >"$WORK/peer.log" 2>&1 &
 PIDS+=($!)
 
 java -Xmx256m -Xms256m -cp "$CP" io.parley.turn.TurnMain --port "$PARLEY_PORT" --secret "$SECRET" \
-  --threads "$THREADS" --recv-batch "$RECV_BATCH" --relay-ports 50000-65000 --allocations-per-user 100000 >"$WORK/parley.log" 2>&1 &
+  --threads "$THREADS" --recv-batch "$RECV_BATCH" --relay-ports 10000-32000 --allocations-per-user 100000 >"$WORK/parley.log" 2>&1 &
 PARLEY_PID=$!; PIDS+=($PARLEY_PID)
 turnserver -n --no-cli --no-tls --no-dtls -L 127.0.0.1 --relay-ip 127.0.0.1 -p "$COTURN_PORT" \
   --use-auth-secret --static-auth-secret "$SECRET" --realm parley --allow-loopback-peers \

@@ -27,6 +27,7 @@ public final class TurnBench {
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final int CLIENTS_PER_USER = 5;
+    private static final int ALLOCATE_ATTEMPTS = 3;
     private static final int PEER_BUFFER_BYTES = 4 * 1024 * 1024;
 
     private TurnBench() {
@@ -131,7 +132,7 @@ public final class TurnBench {
                 TurnClient client = client(server, credentials, realm, "holder-" + (i / CLIENTS_PER_USER));
                 held.add(client);
                 client.nonce = nonce; // nonces are per client IP: one serves every socket of this probe
-                client.allocate();
+                allocateWithRetries(client, i, count);
                 nonce = client.nonce;
             }
             double seconds = (System.nanoTime() - began) / 1e9;
@@ -146,6 +147,21 @@ public final class TurnBench {
                     heapKb / 1024.0, rssKb / 1024.0);
         } finally {
             held.forEach(TurnClient::close);
+        }
+    }
+
+    /** A lost datagram (a busy machine drops some) is retried a few times; a refusal is not. */
+    private static void allocateWithRetries(TurnClient client, int index, int count) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.allocate();
+                return;
+            } catch (IllegalStateException e) {
+                boolean lost = e.getMessage().startsWith("no answer");
+                if (!lost || attempt == ALLOCATE_ATTEMPTS) {
+                    throw new IllegalStateException("allocation " + index + " of " + count + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 

@@ -61,7 +61,8 @@ final class TurnClient implements AutoCloseable {
     InetSocketAddress allocate() throws Exception {
         Message response = signed(MessageFactory.createAllocateRequest((byte) Stun.UDP, false));
         if (!(response.getAttribute(Attribute.XOR_RELAYED_ADDRESS) instanceof XorRelayedAddressAttribute relayed)) {
-            throw new IllegalStateException("Allocate refused: " + errorCode(response));
+            throw new IllegalStateException("Allocate refused: " + errorCode(response) + " "
+                    + ((ErrorCodeAttribute) response.getAttribute(Attribute.ERROR_CODE)).getReasonPhrase());
         }
         return relayed.getAddress(response.getTransactionID());
     }
