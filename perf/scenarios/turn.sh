@@ -7,7 +7,7 @@
 # the heap after a full GC (the JVM capped at 256 MiB). Final line: JSON.
 # Environment: CLIENTS (50), MESSAGES (2000), LENGTH (200), INTERVAL_MS (1), THREADS (1: Parley's
 # event loops), COTURN_THREADS (1: coturn's relay threads), RATE (4000 probe packets/s),
-# ALLOCATIONS (10000), BASE_PORT (34870), RECV_BATCH (16: datagrams per recvmmsg; 1 turns batching off).
+# ALLOCATIONS (10000), ROUNDS (2), BASE_PORT (34870), RECV_BATCH (16: datagrams per recvmmsg; 1 turns batching off).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLIENTS="${CLIENTS:-50}"; MESSAGES="${MESSAGES:-2000}"; LENGTH="${LENGTH:-200}"; INTERVAL_MS="${INTERVAL_MS:-1}"
@@ -63,12 +63,16 @@ load() {
   echo "$totals ${lost:--1} $(( (t1 - t0) / 1000000 )) $(( c1 - c0 ))"
 }
 
-# Warm-up (JIT for Parley; the same for coturn so both see the same history), then the measured rounds.
-MESSAGES_SAVED=$MESSAGES; MESSAGES=$(( MESSAGES / 4 ))
+# Warm-up (JIT for Parley; the same for coturn so both see the same history), then ROUNDS measured
+# rounds alternating between the servers, summed (the machine is shared: alternation spreads its noise).
 load "$PARLEY_PORT" "$PARLEY_PID" >/dev/null; load "$COTURN_PORT" "$COTURN_PID" >/dev/null
-MESSAGES=$MESSAGES_SAVED
-read -r p_sent p_recv p_lost p_ms p_ticks <<<"$(load "$PARLEY_PORT" "$PARLEY_PID")"
-read -r c_sent c_recv c_lost c_ms c_ticks <<<"$(load "$COTURN_PORT" "$COTURN_PID")"
+p_sent=0; p_recv=0; p_lost=0; p_ms=0; p_ticks=0; c_sent=0; c_recv=0; c_lost=0; c_ms=0; c_ticks=0
+for round in $(seq 1 "${ROUNDS:-2}"); do
+  read -r a b c d e <<<"$(load "$PARLEY_PORT" "$PARLEY_PID")"
+  p_sent=$((p_sent + a)); p_recv=$((p_recv + b)); p_lost=$((p_lost + c)); p_ms=$((p_ms + d)); p_ticks=$((p_ticks + e))
+  read -r a b c d e <<<"$(load "$COTURN_PORT" "$COTURN_PID")"
+  c_sent=$((c_sent + a)); c_recv=$((c_recv + b)); c_lost=$((c_lost + c)); c_ms=$((c_ms + d)); c_ticks=$((c_ticks + e))
+done
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Each echoed message is relayed twice: client -> peer and peer -> client.
