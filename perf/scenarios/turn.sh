@@ -87,7 +87,12 @@ coturn_json=$(figures "$c_sent" "$c_recv" "$c_lost" "$c_ms" "$c_ticks")
 ratio=$(awk -v pr="$p_recv" -v pt="$p_ticks" -v cr="$c_recv" -v ct="$c_ticks" \
   'BEGIN { if (pt <= 0) pt = 1; if (ct <= 0) ct = 1; printf "%.2f", (pr / pt) / (cr / ct) }')
 
-probe() { java -Xmx512m -cp "$CP" io.parley.turn.TurnBench "$@" 2>"$WORK/probe.err" | tail -1; }
+probe() {
+  java -Xmx512m -cp "$CP" io.parley.turn.TurnBench "$@" 2>"$WORK/probe.err" | tail -1
+  local rc=${PIPESTATUS[0]}
+  [[ $rc -eq 0 ]] || grep -E 'Exception|refused' "$WORK/probe.err" | head -2 >&2
+  return "$rc"
+}
 probe latency --server "127.0.0.1:$PARLEY_PORT" --secret "$SECRET" --packets 5000 --rate "$RATE" >/dev/null || true
 parley_latency=$(probe latency --server "127.0.0.1:$PARLEY_PORT" --secret "$SECRET" --packets 20000 --rate "$RATE" \
   || echo '{"error":"latency probe failed"}')

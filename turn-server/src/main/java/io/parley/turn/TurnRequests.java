@@ -151,6 +151,13 @@ final class TurnRequests {
             return;
         }
         InetSocketAddress relayAddress = (InetSocketAddress) relay.localAddress();
+        if (allocation.isClosed() || !in.path().outlet.channel.isActive()) {
+            relay.close(); // the TCP client left while its relay socket was being bound
+            relays.release(relayAddress.getPort());
+            quotas.release(allocation.quota);
+            in.slot().clear(allocation);
+            return;
+        }
         LoopState loop = in.loop();
         allocation.attach(new Outlet(relay, loop.batch), relayAddress, clock.millis() + lifetime * 1000L, () -> {
             in.slot().clear(allocation);
@@ -159,12 +166,7 @@ final class TurnRequests {
             quotas.release(allocation.quota);
         });
         loop.add(allocation);
-        if (in.path().outlet.channel.isActive()) {
-            relay.closeFuture().addListener(f -> allocation.close());
-        } else {
-            allocation.close(); // the TCP client left while its relay was being bound
-            return;
-        }
+        relay.closeFuture().addListener(f -> allocation.close());
         byte[] tid = in.transactionId();
         List<Attribute> attributes = List.of(
                 AttributeFactory.createXorRelayedAddressAttribute(new TransportAddress(relayAddress, Transport.UDP), tid),

@@ -32,6 +32,8 @@ public final class TurnServer {
     private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
     private static final long SWEEP_INTERVAL_MILLIS = 1000;
     private static final int TCP_BACKLOG = 1024;
+    private static final String SOFTWARE_PROPERTY = "ice4j.software";
+    private static final String SOFTWARE = "Parley TURN";
 
     private final TurnConfig config;
     private final Clock clock;
@@ -44,6 +46,9 @@ public final class TurnServer {
     private int port;
 
     public TurnServer(TurnConfig config, Clock clock) {
+        if (System.getProperty(SOFTWARE_PROPERTY) == null) {
+            System.setProperty(SOFTWARE_PROPERTY, SOFTWARE); // ice4j writes it as SOFTWARE into every response
+        }
         this.config = config;
         this.clock = clock;
         this.transport = new Transport(config.recvBatch());

@@ -141,6 +141,8 @@ class TurnRelayTest {
             assertThat((int) response.getMessageType()).isEqualTo(Stun.type(Stun.BINDING, Stun.CLASS_SUCCESS));
             var mapped = (org.ice4j.attribute.XorMappedAddressAttribute) response.getAttribute(Attribute.XOR_MAPPED_ADDRESS);
             assertThat(mapped.getAddress(response.getTransactionID()).getPort()).isEqualTo(client.socket.getLocalPort());
+            var software = (org.ice4j.attribute.SoftwareAttribute) response.getAttribute(Attribute.SOFTWARE);
+            assertThat(new String(software.getSoftware(), StandardCharsets.UTF_8)).isEqualTo("Parley TURN");
         }
     }
 
