@@ -27,10 +27,6 @@ final class LoopState {
         allocations.remove(allocation);
     }
 
-    int size() {
-        return allocations.size();
-    }
-
     /** Closes expired allocations and drops expired permissions and channels of the others. */
     void sweep(long nowMillis) {
         List<Allocation> expired = new ArrayList<>();

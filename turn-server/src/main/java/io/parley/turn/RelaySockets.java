@@ -77,10 +77,6 @@ final class RelaySockets {
         used.remove(port);
     }
 
-    int inUse() {
-        return used.size();
-    }
-
     /** Reads of one relay socket: datagrams from peers. */
     private static final class PeerHandler extends ChannelInboundHandlerAdapter {
         private final Allocation allocation;

@@ -87,6 +87,7 @@ public final class TurnBench {
                 client.send(TurnClient.channelData(0x4000, payload));
             }
             receiver.join(TimeUnit.NANOSECONDS.toMillis(DRAIN_NANOS) + 1000);
+            client.refresh(0); // frees the 5-tuple for whoever gets this local port next
             long[] seen = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
             if (seen.length == 0) {
                 throw new IllegalStateException("no packet reached the peer");
@@ -129,10 +130,9 @@ public final class TurnBench {
         String nonce = null;
         try {
             for (int i = 0; i < count; i++) {
-                TurnClient client = client(server, credentials, realm, "holder-" + (i / CLIENTS_PER_USER));
+                TurnClient client = allocateWithRetries(server, credentials, realm, "holder-" + (i / CLIENTS_PER_USER),
+                        nonce, i, count);
                 held.add(client);
-                client.nonce = nonce; // nonces are per client IP: one serves every socket of this probe
-                allocateWithRetries(client, i, count);
                 nonce = client.nonce;
             }
             double seconds = (System.nanoTime() - began) / 1e9;
@@ -146,20 +146,35 @@ public final class TurnBench {
                     + "\"heap_after_gc_mib\":%.1f,\"rss_mib\":%.1f}", held.size(), seconds, held.size() / seconds, alive,
                     heapKb / 1024.0, rssKb / 1024.0);
         } finally {
-            held.forEach(TurnClient::close);
+            for (TurnClient client : held) {
+                try {
+                    client.refresh(0);
+                } catch (Exception e) {
+                    // best effort: the allocation then expires on its own
+                }
+                client.close();
+            }
         }
     }
 
-    /** A lost datagram (a busy machine drops some) is retried a few times; a refusal is not. */
-    private static void allocateWithRetries(TurnClient client, int index, int count) throws Exception {
+    /**
+     * A lost datagram (a busy machine drops some) is retried; so is a local port that still names an
+     * allocation of an earlier client (437/441: its 5-tuple is taken), with a new socket. Other refusals fail.
+     */
+    private static TurnClient allocateWithRetries(InetSocketAddress server, RestCredentials credentials, String realm,
+            String user, String nonce, int index, int count) throws Exception {
         for (int attempt = 1; ; attempt++) {
+            TurnClient client = client(server, credentials, realm, user);
+            client.nonce = nonce; // nonces are per client IP: one serves every socket of this probe
             try {
                 client.allocate();
-                return;
+                return client;
             } catch (IllegalStateException e) {
-                boolean lost = e.getMessage().startsWith("no answer");
-                if (!lost || attempt == ALLOCATE_ATTEMPTS) {
-                    throw new IllegalStateException("allocation " + index + " of " + count + ": " + e.getMessage(), e);
+                client.close();
+                String m = e.getMessage();
+                boolean retry = m.startsWith("no answer") || m.contains(" 437 ") || m.contains(" 441 ");
+                if (!retry || attempt == ALLOCATE_ATTEMPTS) {
+                    throw new IllegalStateException("allocation " + index + " of " + count + ": " + m, e);
                 }
             }
         }

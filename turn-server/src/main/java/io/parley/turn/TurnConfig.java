@@ -104,18 +104,6 @@ public record TurnConfig(
                 ioThreads, recvBatch);
     }
 
-    public TurnConfig withIo(int threads, int batch) {
-        return new TurnConfig(bindHost, port, relayHost, relayPortMin, relayPortMax, realm, secret, allowedPeers,
-                maxAllocationsPerUser, maxAllocations, userBytesPerSecond, authFailuresPerMinute, credentialLifetime,
-                nonceLifetime, threads, batch);
-    }
-
-    public TurnConfig withRelayPorts(int min, int max) {
-        return new TurnConfig(bindHost, port, relayHost, min, max, realm, secret, allowedPeers,
-                maxAllocationsPerUser, maxAllocations, userBytesPerSecond, authFailuresPerMinute, credentialLifetime,
-                nonceLifetime, ioThreads, recvBatch);
-    }
-
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);

@@ -23,10 +23,6 @@ final class UserQuota {
         return userId;
     }
 
-    synchronized int allocations() {
-        return allocations;
-    }
-
     synchronized boolean tryAddAllocation(int max) {
         if (allocations >= max) {
             return false;
