@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
 import io.parley.proto.AccountsProto;
 import io.parley.proto.BusProto;
+import io.parley.proto.CallsProto;
 import io.parley.proto.CommonProto;
 import io.parley.proto.FramesProto;
 import io.parley.proto.MessagingProto;
@@ -15,7 +16,7 @@ public final class Contracts {
     /** Every schema file; a new `.proto` file is added here once. */
     public static final List<FileDescriptor> FILES = List.of(CommonProto.getDescriptor(),
             AccountsProto.getDescriptor(), MessagingProto.getDescriptor(), FramesProto.getDescriptor(),
-            BusProto.getDescriptor());
+            BusProto.getDescriptor(), CallsProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

@@ -31,7 +31,8 @@ public record NodeConfig(
         Edge edge,
         Accounts accounts,
         int messagingSweepSeconds,
-        TurnConfig turn) {
+        TurnConfig turn,
+        List<String> callsTurnUrls) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -59,7 +60,7 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds, turn);
+                accounts, messagingSweepSeconds, turn, callsTurnUrls);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -185,7 +186,7 @@ public record NodeConfig(
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
                 positive(v, "messaging.sweepSeconds", 1, 3600),
-                TurnSettings.from(v, host, port));
+                TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")));
     }
 
     private static int positive(Map<String, Object> v, String key, int min, int max) {

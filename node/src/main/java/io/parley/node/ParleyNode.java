@@ -13,6 +13,8 @@ import io.parley.sessions.EdgeConfig;
 import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
 import io.parley.turn.TurnVerticle;
+import io.parley.calls.CallsConfig;
+import io.parley.calls.CallsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -186,7 +188,21 @@ public final class ParleyNode implements AutoCloseable {
                             + " is in use; stop what holds it or set turn.port", e)
                     : e)));
         }
+        if (config.hasRole(Roles.CALLS)) {
+            CallsConfig calls = new CallsConfig(config.turn().secret(), config.turn().credentialLifetime(), this::turnUrls);
+            deployments.add(vertx.deployVerticle(() -> new CallsVerticle(calls, clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
+        }
         return Future.all(deployments);
+    }
+
+    /** The configured TURN URLs, or this node's TURN server over UDP and TCP. */
+    private List<String> turnUrls() {
+        if (!config.callsTurnUrls().isEmpty()) {
+            return config.callsTurnUrls();
+        }
+        String base = "turn:" + config.turn().relayHost() + ":" + turnPort();
+        return List.of(base + "?transport=udp", base + "?transport=tcp");
     }
 
     private static boolean isBindFailure(Throwable e) {

@@ -8,8 +8,9 @@ final class Roles {
     static final String ACCOUNTS = "accounts";
     static final String MESSAGING = "messaging";
     static final String TURN = "turn";
+    static final String CALLS = "calls";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, TURN);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, TURN, CALLS);
 
     private Roles() {
     }

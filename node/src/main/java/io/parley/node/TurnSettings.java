@@ -39,7 +39,9 @@ final class TurnSettings {
             new ConfigKey("turn.credentialLifetimeSeconds", ConfigKey.Type.INT, 43_200,
                     "life of the TURN credentials handed out to clients"),
             new ConfigKey("turn.ioThreads", ConfigKey.Type.INT, 1, "TURN event-loop threads"),
-            new ConfigKey("turn.recvBatch", ConfigKey.Type.INT, 16, "datagrams per recvmmsg on epoll (1: one per read)"));
+            new ConfigKey("turn.recvBatch", ConfigKey.Type.INT, 16, "datagrams per recvmmsg on epoll (1: one per read)"),
+            new ConfigKey("calls.turnUrls", ConfigKey.Type.LIST, List.of(),
+                    "TURN URLs handed to clients with their credentials; empty: turn:relayHost:port over UDP and TCP"));
 
     private TurnSettings() {
     }

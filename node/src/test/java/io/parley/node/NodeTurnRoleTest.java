@@ -3,7 +3,7 @@ package io.parley.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.parley.turn.RestCredentials;
+import io.parley.bus.RestCredentials;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

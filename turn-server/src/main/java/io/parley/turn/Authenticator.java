@@ -1,5 +1,6 @@
 package io.parley.turn;
 
+import io.parley.bus.RestCredentials;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.parley.turn;
 
+import io.parley.bus.RestCredentials;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -24,7 +24,7 @@ import org.ice4j.message.Request;
  * A small blocking TURN client over UDP for tests and the benchmark probes ({@link TurnBench}): builds requests with ice4j, signs them with the
  * long-term key, waits (with a deadline) for the answer of the same transaction.
  */
-final class TurnClient implements AutoCloseable {
+public final class TurnClient implements AutoCloseable {
     static final int TIMEOUT_MILLIS = 2000;
 
     final DatagramSocket socket;
@@ -34,7 +34,7 @@ final class TurnClient implements AutoCloseable {
     byte[] key;
     String nonce;
 
-    TurnClient(InetSocketAddress server, String realm) throws IOException {
+    public TurnClient(InetSocketAddress server, String realm) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.socket.setSoTimeout(TIMEOUT_MILLIS);
         this.server = server;
@@ -42,7 +42,7 @@ final class TurnClient implements AutoCloseable {
     }
 
     /** Takes credentials; the first signed request fetches a nonce first. */
-    TurnClient as(String user, String password) {
+    public TurnClient as(String user, String password) {
         this.username = user;
         this.key = longTermKey(user, realm, password);
         return this;
@@ -58,7 +58,7 @@ final class TurnClient implements AutoCloseable {
     }
 
     /** Allocates and returns the relayed address; fails the test with the error if refused. */
-    InetSocketAddress allocate() throws Exception {
+    public InetSocketAddress allocate() throws Exception {
         Message response = signed(MessageFactory.createAllocateRequest((byte) Stun.UDP, false));
         if (!(response.getAttribute(Attribute.XOR_RELAYED_ADDRESS) instanceof XorRelayedAddressAttribute relayed)) {
             throw new IllegalStateException("Allocate refused: " + errorCode(response) + " "

@@ -1,5 +1,6 @@
 package io.parley.turn;
 
+import io.parley.bus.RestCredentials;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

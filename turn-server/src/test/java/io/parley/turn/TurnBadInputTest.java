@@ -1,5 +1,6 @@
 package io.parley.turn;
 
+import io.parley.bus.RestCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.parley.turn;
+package io.parley.bus;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -10,7 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * REST-style ephemeral TURN credentials (the "TURN REST API" draft that coturn follows): the username is
+ * REST-style ephemeral TURN credentials, the contract between the calls role (which hands them out)
+ * and the turn role (which checks them) (the "TURN REST API" draft that coturn follows): the username is
  * {@code expiry:userId} with expiry in Unix seconds, the password is base64(HMAC-SHA1(secret, username)).
  * Whoever knows the shared secret (the calls verticle) can hand them out; the server checks them
  * without storing anything.
@@ -18,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RestCredentials {
     private static final String HMAC_SHA1 = "HmacSHA1";
     /** Longest USERNAME accepted; RFC 8489 limits it to 513 bytes. */
-    static final int MAX_USERNAME_BYTES = 513;
+    public static final int MAX_USERNAME_BYTES = 513;
 
     private final SecretKeySpec key;
 
@@ -54,7 +55,7 @@ public final class RestCredentials {
     }
 
     /** The user a username names, if it has the form expiry:userId; the expiry is not checked here. */
-    static Optional<Username> parse(String username) {
+    public static Optional<Username> parse(String username) {
         int colon = username.indexOf(':');
         if (colon < 1 || colon > 12 || colon == username.length() - 1) {
             return Optional.empty();
@@ -69,7 +70,7 @@ public final class RestCredentials {
     }
 
     /** A username taken apart. */
-    record Username(long expiryEpochSecond, String userId) {
+    public record Username(long expiryEpochSecond, String userId) {
     }
 
     /** What a client needs to use the relay. */
