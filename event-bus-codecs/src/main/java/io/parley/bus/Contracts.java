@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
 import io.parley.proto.AccountsProto;
 import io.parley.proto.BusProto;
+import io.parley.proto.CallsProto;
 import io.parley.proto.CommonProto;
 import io.parley.proto.FramesProto;
 import io.parley.proto.GroupsProto;
@@ -19,7 +20,8 @@ public final class Contracts {
             AccountsProto.getDescriptor(), MessagingProto.getDescriptor(), FramesProto.getDescriptor(),
             BusProto.getDescriptor(),
             KeysProto.getDescriptor(),
-            GroupsProto.getDescriptor());
+            GroupsProto.getDescriptor(),
+            CallsProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

@@ -1,6 +1,7 @@
 package io.parley.node;
 
 import io.parley.accounts.AccountsConfig;
+import io.parley.turn.TurnConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -32,7 +33,9 @@ public record NodeConfig(
         int messagingSweepSeconds,
         int presenceSweepSeconds,
         int presenceOnlineTtlSeconds,
-        Cluster cluster) {
+        Cluster cluster,
+        TurnConfig turn,
+        List<String> callsTurnUrls) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -70,7 +73,8 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster);
+                accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster, turn,
+                callsTurnUrls);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -201,7 +205,8 @@ public record NodeConfig(
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
-                positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v));
+                positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v),
+                TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")));
     }
 
     @SuppressWarnings("unchecked")
@@ -278,6 +283,7 @@ public record NodeConfig(
                         "how often presence renews online devices that still have a route and turns the others offline"),
                 new ConfigKey("presence.onlineTtlSeconds", ConfigKey.Type.INT, 300,
                         "life of a device's online entry between renewals by the sweep")));
+        keys.addAll(TurnSettings.KEYS);
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

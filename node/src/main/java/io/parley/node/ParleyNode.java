@@ -19,6 +19,9 @@ import io.parley.receipts.ReceiptsVerticle;
 import io.parley.sessions.EdgeConfig;
 import io.parley.sessions.LocalDevices;
 import io.parley.sessions.SessionsVerticle;
+import io.parley.turn.TurnVerticle;
+import io.parley.calls.CallsConfig;
+import io.parley.calls.CallsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -77,6 +80,7 @@ public final class ParleyNode implements AutoCloseable {
     private RedisOptions redis;
     private String installationId;
     private int httpPort;
+    private TurnVerticle turn;
     private boolean closed;
 
     private ParleyNode(NodeConfig config, NodeHooks hooks) {
@@ -212,7 +216,28 @@ public final class ParleyNode implements AutoCloseable {
                                     + " is in use; stop what holds it or start with --port", e)
                             : e)));
         }
+        if (config.hasRole(Roles.TURN)) {
+            turn = new TurnVerticle(config.turn(), clock);
+            deployments.add(vertx.deployVerticle(turn).recover(e -> Future.failedFuture(isBindFailure(e)
+                    ? new NodeStartException("TURN port " + config.turn().port() + " on " + config.turn().bindHost()
+                            + " is in use; stop what holds it or set turn.port", e)
+                    : e)));
+        }
+        if (config.hasRole(Roles.CALLS)) {
+            CallsConfig calls = new CallsConfig(config.turn().secret(), config.turn().credentialLifetime(), this::turnUrls);
+            deployments.add(vertx.deployVerticle(() -> new CallsVerticle(calls, clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
+        }
         return Future.all(deployments);
+    }
+
+    /** The configured TURN URLs, or this node's TURN server over UDP and TCP. */
+    private List<String> turnUrls() {
+        if (!config.callsTurnUrls().isEmpty()) {
+            return config.callsTurnUrls();
+        }
+        String base = "turn:" + config.turn().relayHost() + ":" + turnPort();
+        return List.of(base + "?transport=udp", base + "?transport=tcp");
     }
 
     private static boolean isBindFailure(Throwable e) {
@@ -255,6 +280,11 @@ public final class ParleyNode implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The TURN server's UDP and TCP port, or 0 when this node has no turn role. */
+    public int turnPort() {
+        return turn == null ? 0 : turn.port();
     }
 
     public Vertx vertx() {

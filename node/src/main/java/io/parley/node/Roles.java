@@ -11,8 +11,10 @@ final class Roles {
     static final String PRESENCE = "presence";
     static final String KEYS = "keys";
     static final String GROUPS = "groups";
+    static final String TURN = "turn";
+    static final String CALLS = "calls";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS, TURN, CALLS);
 
     private Roles() {
     }

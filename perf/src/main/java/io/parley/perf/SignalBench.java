@@ -55,7 +55,7 @@ public final class SignalBench {
 
         List<DeviceCredentials> users = node.register("sig" + run, setups + 2);
         SecureMessenger alice = open(vertx, server, users.get(0), state.resolve("alice"),
-                new SecureMessenger.Options(100, 10_000, pipeline, true));
+                new SecureMessenger.Options(100, 10_000, pipeline, true, true));
         List<SecureMessenger> peers = new ArrayList<>();
         for (int i = 2; i < users.size(); i++) {
             SecureMessenger peer = open(vertx, server, users.get(i), state.resolve("peer" + i), SecureMessenger.Options.defaults());
