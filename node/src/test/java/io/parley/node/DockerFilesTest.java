@@ -23,9 +23,12 @@ class DockerFilesTest {
         return Files.readString(ROOT.resolve(file));
     }
 
+    /** Every port a node listens on by default (turn.port's default -1 stands for TURN's standard port). */
     private static Set<Integer> defaultPorts() {
-        return NodeConfig.KEYS.stream().filter(k -> k.type() == ConfigKey.Type.INT && k.name().endsWith("port"))
+        Set<Integer> ports = NodeConfig.KEYS.stream().filter(k -> k.type() == ConfigKey.Type.INT && k.name().endsWith("port"))
                 .map(k -> (Integer) k.defaultValue()).collect(Collectors.toSet());
+        ports.add(io.parley.turn.TurnConfig.DEFAULT_PORT);
+        return ports;
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.parley.client.cli;
 
 import io.parley.bus.Ids;
 import io.parley.client.GroupMessenger;
+import io.parley.client.signal.SecureMessenger;
 import io.parley.client.GroupsApi;
 import io.parley.client.Messenger;
 import io.parley.client.ParleyClient;
@@ -49,15 +50,30 @@ public final class GroupCommands {
             DeviceCredentials credentials = main.stateFolder().credentials().orElseThrow(() -> new IllegalStateException(
                     "no account in " + main.state + ": register or link first"));
             client = ParleyClient.create(main.vertx, main.address(), credentials);
-            messenger = new Messenger(client);
+            // Sender keys go to each member device over the Signal 1:1 channel; 1:1 messages that
+            // arrive meanwhile are printed like receive prints them, not dropped.
+            SecureMessenger secure = Sealing.receiving(client, main.state);
+            messenger = secure.messenger();
             keys = SenderKeyFiles.open(main.vertx, main.state);
-            groups = new GroupMessenger(client, messenger, keys).onMessage(m -> main.out.println(m.toJson().encode()));
+            groups = GroupMessenger.over(secure, keys).onMessage(m -> main.out.println(m.toJson().encode()))
+                    .onOther(e -> main.out.println(oneToOne(e).encode()));
             client.onPush(p -> {
                 if (p.hasInboxDrained()) {
                     drained.tryComplete();
                 }
             });
             ClientMain.await(client.connect());
+        }
+
+        private static io.vertx.core.json.JsonObject oneToOne(io.parley.proto.Envelope e) {
+            io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
+                    .put("kind", e.getKind().name().toLowerCase()).put("messageId", State.id(e.getMessageId()))
+                    .put("from", State.id(e.getSenderUser())).put("fromDevice", e.getSenderDevice())
+                    .put("serverTimestampMs", e.getServerTimestampMs());
+            if (e.getKind() == io.parley.proto.Envelope.Kind.MESSAGE || e.getKind() == io.parley.proto.Envelope.Kind.EDIT) {
+                json.put("text", e.getContent().toStringUtf8());
+            }
+            return json;
         }
 
         /** Waits until what was queued for this device before it connected has been received. */
