@@ -45,7 +45,17 @@ public final class MessagingLoad {
         this.vertx = vertx;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception e) {
+            // A failed run must end the JVM (its clients' threads would keep it alive) and say why.
+            System.err.println("messaging benchmark failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Options o = Options.parse(args);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ServerAddress server = ServerAddress.parse(o.server());
