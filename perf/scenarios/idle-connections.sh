@@ -7,31 +7,13 @@
 # SOURCES (4 source addresses), HOLD_SECONDS (60), HEAP (1g), PORT (18091), HISTOGRAM (false: true
 # prints the node's heap growth by class).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${PORT:-18091}"
-WORK="$(mktemp -d)"
-NODE_PID=""
-cleanup() {
-  [[ -n "$NODE_PID" ]] && kill -TERM "$NODE_PID" 2>/dev/null && while kill -0 "$NODE_PID" 2>/dev/null; do sleep 0.1; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$ROOT/parley" build
-"$ROOT/mvnw" -B -q -DskipTests -f "$ROOT/pom.xml" install -pl perf >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/../bench-node.sh"
 
 ulimit -n "$(ulimit -Hn)"
 echo "open-file limit per process: $(ulimit -n)" >&2
-PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx${HEAP:-1g} -Xms${HEAP:-1g}}" \
-PARLEY_ACCOUNTS_VERIFICATION_SENDER=file \
-PARLEY_LIMITS_IP_PER_SECOND=100000 PARLEY_LIMITS_IP_BURST=1000000 \
-PARLEY_LIMITS_USER_PER_SECOND=100000 PARLEY_LIMITS_USER_BURST=1000000 \
-  "$ROOT/parley" start --data "$WORK/data" --port "$PORT" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-until grep -q "Parley ready on" "$WORK/node.log"; do
-  kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log" >&2; exit 1; }
-  sleep 0.1
-done
+export PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx${HEAP:-1g} -Xms${HEAP:-1g}}"
+start_bench_node "$PORT"
 
 java -Xmx4g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.IdleConnections \
   --server "http://127.0.0.1:$PORT" --codes "$WORK/data/verification-codes.txt" --node-pid "$NODE_PID" \

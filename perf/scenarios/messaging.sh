@@ -5,31 +5,12 @@
 # Environment: PAIRS (100), WINDOW (8 sends in flight per pair), SECONDS (20), STORM_DEVICES (10000),
 # STORM_MESSAGES (10), PORT (18090).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${PORT:-18090}"
-WORK="$(mktemp -d)"
-NODE_PID=""
-cleanup() {
-  [[ -n "$NODE_PID" ]] && kill -TERM "$NODE_PID" 2>/dev/null && while kill -0 "$NODE_PID" 2>/dev/null; do sleep 0.1; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$ROOT/parley" build
-"$ROOT/mvnw" -B -q -DskipTests -f "$ROOT/pom.xml" install -pl perf >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/../bench-node.sh"
 
 ulimit -n 65536 2>/dev/null || true
-PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx2g}" \
-PARLEY_ACCOUNTS_VERIFICATION_SENDER=file \
-PARLEY_LIMITS_IP_PER_SECOND=100000 PARLEY_LIMITS_IP_BURST=1000000 \
-PARLEY_LIMITS_USER_PER_SECOND=100000 PARLEY_LIMITS_USER_BURST=1000000 \
-PARLEY_POSTGRES_POOL_SIZE="${POOL:-8}" \
-  "$ROOT/parley" start --data "$WORK/data" --port "$PORT" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-until grep -q "Parley ready on" "$WORK/node.log"; do
-  kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log" >&2; exit 1; }
-  sleep 0.1
-done
+export PARLEY_POSTGRES_POOL_SIZE="${POOL:-8}"
+start_bench_node "$PORT"
 PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 
 java -Xmx3g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.MessagingLoad \

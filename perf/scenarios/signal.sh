@@ -5,29 +5,11 @@
 # SETUPS (50 new sessions), PIPELINE (1 send in flight; the recipient is offline while they are sent,
 # so more is safe here), PORT (18091).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${PORT:-18091}"
-WORK="$(mktemp -d)"
-NODE_PID=""
-cleanup() {
-  [[ -n "$NODE_PID" ]] && kill -TERM "$NODE_PID" 2>/dev/null && while kill -0 "$NODE_PID" 2>/dev/null; do sleep 0.1; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/../bench-node.sh"
 
-"$ROOT/parley" build
-"$ROOT/mvnw" -B -q -DskipTests -f "$ROOT/pom.xml" install -pl perf >/dev/null
-
-PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx1g}" \
-PARLEY_ACCOUNTS_VERIFICATION_SENDER=file \
-PARLEY_LIMITS_IP_PER_SECOND=100000 PARLEY_LIMITS_IP_BURST=1000000 \
-PARLEY_LIMITS_USER_PER_SECOND=100000 PARLEY_LIMITS_USER_BURST=1000000 \
-  "$ROOT/parley" start --data "$WORK/data" --port "$PORT" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-until grep -q "Parley ready on" "$WORK/node.log"; do
-  kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log" >&2; exit 1; }
-  sleep 0.1
-done
+export PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx1g}"
+start_bench_node "$PORT"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx1g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.SignalBench \

@@ -1,0 +1,28 @@
+# Sourced by the scenarios in scenarios/: builds the node and perf, and starts a benchmark node
+# on its own fresh data folder (embedded PostgreSQL and Redis, file verification codes, rate
+# limits raised), stopped with SIGTERM when the scenario exits. After start_bench_node PORT:
+# ROOT, WORK (scratch folder), NODE_PID, and the codes file at $WORK/data/verification-codes.txt.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$(mktemp -d)"
+NODE_PID=""
+stop_bench_node() {
+  [[ -n "$NODE_PID" ]] && kill -TERM "$NODE_PID" 2>/dev/null && while kill -0 "$NODE_PID" 2>/dev/null; do sleep 0.1; done
+  rm -rf "$WORK"
+}
+trap stop_bench_node EXIT
+
+# start_bench_node PORT: PARLEY_JAVA_OPTS (default -Xmx2g) and any PARLEY_* variable pass through.
+start_bench_node() {
+  "$ROOT/parley" build
+  "$ROOT/mvnw" -B -q -DskipTests -f "$ROOT/pom.xml" install -pl perf >/dev/null
+  PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx2g}" \
+  PARLEY_ACCOUNTS_VERIFICATION_SENDER=file \
+  PARLEY_LIMITS_IP_PER_SECOND=100000 PARLEY_LIMITS_IP_BURST=1000000 \
+  PARLEY_LIMITS_USER_PER_SECOND=100000 PARLEY_LIMITS_USER_BURST=1000000 \
+    "$ROOT/parley" start --data "$WORK/data" --port "$1" >"$WORK/node.log" 2>&1 &
+  NODE_PID=$!
+  until grep -q "Parley ready on" "$WORK/node.log"; do
+    kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log" >&2; exit 1; }
+    sleep 0.1
+  done
+}
