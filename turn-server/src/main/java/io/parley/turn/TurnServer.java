@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * Netty event loops (epoll when available). {@link #start()} binds; {@link #stop()} closes everything.
  */
 public final class TurnServer {
+    /** Tries at a free port pair when the configured port is 0. */
+    private static final int FREE_PORT_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(TurnServer.class);
     private static final long SWEEP_INTERVAL_MILLIS = 1000;
     private static final int TCP_BACKLOG = 1024;
@@ -92,10 +94,8 @@ public final class TurnServer {
             }, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
             first = false;
         }
-        CompletableFuture<Integer> started = new CompletableFuture<>();
         List<LoopState> udpLoops = transport.epoll ? new ArrayList<>(loops.values()) : List.of(loops.values().iterator().next());
-        bindUdp(udpLoops, 0, bind, config.port(), traffic, requests, started);
-        return started.thenCompose(udpPort -> bindTcp(bind, udpPort, traffic, requests)).whenComplete((p, e) -> {
+        return listen(udpLoops, bind, traffic, requests, FREE_PORT_ATTEMPTS).whenComplete((p, e) -> {
             if (e != null) {
                 stop();
             } else {
@@ -103,6 +103,26 @@ public final class TurnServer {
                 LOG.info("TURN server on {}:{} (udp+tcp, {} x {}, relay ports {}-{}, realm {})", config.bindHost(), p,
                         config.ioThreads(), transport.name(), config.relayPortMin(), config.relayPortMax(), config.realm());
             }
+        });
+    }
+
+    /**
+     * UDP, then TCP on the port UDP got. With port 0 the system picks a UDP port whose TCP twin may
+     * be taken by then: let go of the UDP sockets and try another free port, a few times.
+     */
+    private CompletionStage<Integer> listen(List<LoopState> udpLoops, InetAddress bind, ClientTraffic traffic,
+            TurnRequests requests, int attemptsLeft) {
+        CompletableFuture<Integer> udp = new CompletableFuture<>();
+        bindUdp(udpLoops, 0, bind, config.port(), traffic, requests, udp);
+        return udp.thenCompose(udpPort -> bindTcp(bind, udpPort, traffic, requests)).exceptionallyCompose(e -> {
+            if (config.port() != 0 || attemptsLeft <= 1) {
+                return CompletableFuture.failedFuture(e);
+            }
+            synchronized (listeners) {
+                listeners.forEach(Channel::close);
+                listeners.clear();
+            }
+            return listen(udpLoops, bind, traffic, requests, attemptsLeft - 1);
         });
     }
 
