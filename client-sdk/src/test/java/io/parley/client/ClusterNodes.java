@@ -2,12 +2,9 @@ package io.parley.client;
 
 import io.parley.node.NodeProcess;
 import io.parley.proto.DeviceCredentials;
-import io.parley.proto.RegisterRequest;
-import io.parley.proto.RequestCodeRequest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,24 +79,8 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     /** Registers a user through node i's HTTP API, reading the code from the shared file. */
-    DeviceCredentials register(Vertx vertx, int i, String prefix) throws Exception {
-        AccountsApi api = new AccountsApi(vertx, address(i));
-        String name = Users.uniqueName(prefix);
-        Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(name).build()));
-        Await.until(() -> codeOf(name) != null, "a verification code for " + name);
-        DeviceCredentials credentials = Await.result(api.register(RegisterRequest.newBuilder().setUsername(name)
-                .setCode(codeOf(name)).build()));
-        api.close();
-        return credentials;
-    }
-
-    private String codeOf(String name) {
-        try {
-            return Files.exists(codes) ? Files.readAllLines(codes).stream().filter(l -> l.startsWith(name + " "))
-                    .reduce((a, b) -> b).map(l -> l.split(" ")[1]).orElse(null) : null;
-        } catch (IOException e) {
-            return null;
-        }
+    DeviceCredentials register(Vertx vertx, int i, String prefix) {
+        return CodeFile.register(vertx, address(i), codes, prefix);
     }
 
     private static String find(Pattern pattern, String output) {

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.bus.Ids;
 import io.parley.node.NodeProcess;
 import io.parley.proto.DeviceCredentials;
-import io.parley.proto.RegisterRequest;
-import io.parley.proto.RequestCodeRequest;
 import io.parley.proto.SendMessageResponse;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,12 +72,7 @@ class CrashDurabilityTest {
         }
     }
 
-    private DeviceCredentials register(ServerAddress server, String prefix) throws Exception {
-        AccountsApi api = new AccountsApi(vertx, server);
-        String name = Users.uniqueName(prefix);
-        Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(name).build()));
-        String code = Files.readAllLines(data.resolve("verification-codes.txt")).stream()
-                .filter(line -> line.startsWith(name + " ")).reduce((a, b) -> b).orElseThrow().split(" ")[1];
-        return Await.result(api.register(RegisterRequest.newBuilder().setUsername(name).setCode(code).build()));
+    private DeviceCredentials register(ServerAddress server, String prefix) {
+        return CodeFile.register(vertx, server, data.resolve("verification-codes.txt"), prefix);
     }
 }
