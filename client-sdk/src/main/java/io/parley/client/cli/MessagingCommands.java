@@ -77,7 +77,7 @@ final class MessagingCommands {
             UUID self = Ids.uuid(credentials.getUserId(), "user_id");
             ReceivedLog log = ReceivedLog.load(main.state);
             // Handlers go on before connecting, so that nothing of the inbox replay is missed.
-            ParleyClient client = ParleyClient.create(main.vertx, main.address(), credentials);
+            ParleyClient client = ParleyClient.create(main.vertx, main.addresses(), credentials);
             SecureMessenger secure = Sealing.receiving(client, main.state);
             Messenger messenger = secure.messenger();
             Quiet quiet = new Quiet(client, waitSeconds * 1000L);
