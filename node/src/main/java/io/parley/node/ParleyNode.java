@@ -125,7 +125,7 @@ public final class ParleyNode implements AutoCloseable {
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
         if (config.cluster().enabled()) {
             NodeConfig.Cluster cluster = config.cluster();
-            io.vertx.spi.cluster.hazelcast.HazelcastClusterManager members = Clustering.clusterManager(cluster);
+            io.vertx.spi.cluster.hazelcast.HazelcastClusterManager members = Clustering.clusterManager(cluster, nodeId);
             vertx = await(Vertx.builder().with(options.setEventBusOptions(Clustering.eventBus(cluster)))
                     .withMetrics(new MicrometerMetricsFactory())
                     .withClusterManager(members)

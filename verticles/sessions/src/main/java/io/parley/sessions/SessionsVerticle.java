@@ -5,6 +5,7 @@ import io.parley.bus.CloseCodes;
 import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Failure;
 import io.parley.bus.Ids;
+import io.parley.bus.NodeLiveness;
 import io.parley.proto.Evict;
 import io.parley.proto.NodeLeft;
 import io.parley.proto.NodePush;
@@ -46,6 +47,7 @@ public final class SessionsVerticle extends VerticleBase {
     private final LocalDevices devices;
     private final Handler<Router> nodeRoutes;
     private final Set<DeviceSession> sessions = new HashSet<>();
+    private NodeLiveness liveness;
 
     public SessionsVerticle(EdgeConfig config, RedisOptions redisOptions, LocalDevices devices, Handler<Router> nodeRoutes) {
         this.config = config;
@@ -58,6 +60,9 @@ public final class SessionsVerticle extends VerticleBase {
     public Future<?> start() {
         Redis redis = Redis.createClient(vertx, redisOptions);
         RateLimiter limiter = new RateLimiter(redis, config.rateLimits());
+        liveness = new NodeLiveness(redis);
+        vertx.setPeriodic(NodeLiveness.BEAT_SECONDS * 1000L, id -> liveness.beat(config.nodeId())
+                .onFailure(e -> LOG.warn("liveness beat failed: {}", e.getMessage())));
         Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions);
 
         Router router = Router.router(vertx);
@@ -101,11 +106,14 @@ public final class SessionsVerticle extends VerticleBase {
                 vertx.eventBus().<Object>consumer(Addresses.node(config.nodeId()), message -> onNodeMessage(message.body()))
                         .completion(),
                 vertx.eventBus().<NodeLeft>localConsumer(Addresses.NODE_LEFT, message -> catchUp(message.body())).completion(),
+                liveness.beat(config.nodeId()),
                 server.requestHandler(router).listen()));
     }
 
     /** A node left: every device connected here gets its inbox again, in batches so as not to flood the inbox. */
     private void catchUp(NodeLeft left) {
+        liveness.forget(left.getNodeId()).onFailure(e -> LOG.warn("node {} not marked gone: {}", left.getNodeId(),
+                e.getMessage()));
         List<DeviceSession> all = new ArrayList<>(sessions);
         LOG.info("node {} left the cluster: replaying the inboxes of {} devices connected here", left.getNodeId(),
                 all.size());
