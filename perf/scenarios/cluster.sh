@@ -37,7 +37,7 @@ start_cluster() {
     for ((j = 1; j <= n; j++)); do
       if ((j != i)); then members+="${members:+,}127.0.0.1:$((BASE_PORT + 50 + j))"; fi
     done
-    log="$dir/node$i.log"
+    log="$dir/node$i.log"; : >"$log"
     PARLEY_JAVA_OPTS="-Xmx${HEAP:-1g} -Xms${HEAP:-1g}" PARLEY_TURN_PORT=0 \
     PARLEY_ACCOUNTS_VERIFICATION_SENDER=file PARLEY_ACCOUNTS_VERIFICATION_FILE="$CODES" \
     PARLEY_LIMITS_IP_PER_SECOND=100000 PARLEY_LIMITS_IP_BURST=1000000 \
