@@ -1,5 +1,6 @@
 package io.parley.node;
 
+import io.parley.bus.BusKey;
 import io.parley.bus.Contracts;
 import io.parley.migrations.Migrator;
 import io.parley.accounts.AccountsConfig;
@@ -42,6 +43,7 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -140,6 +142,8 @@ public final class ParleyNode implements AutoCloseable {
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
         installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
+        BusKey.install(vertx, Base64.getDecoder().decode(await(shared("bus_key", BusKey.newEncodedKey()),
+                "reading the bus key from PostgreSQL")));
         await(deploy(OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry)), "deploying verticles");
         LOG.info("node {} of installation {} started in {} ms with roles {}", nodeId, installationId,
                 (System.nanoTime() - began) / 1_000_000, config.roles());
@@ -159,10 +163,14 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     private Future<String> recordInstallation() {
-        return pool.preparedQuery("INSERT INTO node_meta (key, value) VALUES ('installation_id', $1) "
-                        + "ON CONFLICT (key) DO NOTHING")
-                .execute(Tuple.of(UUID.randomUUID().toString()))
-                .compose(r -> pool.preparedQuery("SELECT value FROM node_meta WHERE key = 'installation_id'").execute())
+        return shared("installation_id", UUID.randomUUID().toString());
+    }
+
+    /** A value every node of the installation shares: the first node to start writes its proposal. */
+    private Future<String> shared(String key, String proposal) {
+        return pool.preparedQuery("INSERT INTO node_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .execute(Tuple.of(key, proposal))
+                .compose(r -> pool.preparedQuery("SELECT value FROM node_meta WHERE key = $1").execute(Tuple.of(key)))
                 .map(rows -> rows.iterator().next().getString("value"));
     }
 

@@ -193,7 +193,7 @@ final class DeviceSession {
             }
             int number = request.getBodyCase().getNumber();
             Message body = (Message) request.getField(REQUEST_FIELDS[number]);
-            edge.vertx().eventBus().<Message>request(Addresses.rpc(request.getBodyCase()), body, caller.stamp(timeout()))
+            edge.vertx().eventBus().<Message>request(Addresses.rpc(request.getBodyCase()), body, caller.stamp(timeout(), edge.busKey()))
                     .onSuccess(reply -> {
                         if (reply.body() instanceof Error error) {
                             respond(Response.newBuilder().setId(request.getId()).setError(error));

@@ -1,6 +1,7 @@
 package io.parley.sessions;
 
 import io.parley.bus.Addresses;
+import io.parley.bus.BusKey;
 import io.parley.bus.CloseCodes;
 import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Failure;
@@ -63,7 +64,7 @@ public final class SessionsVerticle extends VerticleBase {
         liveness = new NodeLiveness(redis);
         vertx.setPeriodic(NodeLiveness.BEAT_SECONDS * 1000L, id -> liveness.beat(config.nodeId())
                 .onFailure(e -> LOG.warn("liveness beat failed: {}", e.getMessage())));
-        Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions);
+        Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions, BusKey.of(vertx));
 
         Router router = Router.router(vertx);
         nodeRoutes.handle(router);
