@@ -26,7 +26,12 @@ final class Users {
     }
 
     static DeviceCredentials register(Vertx vertx, String username) {
-        AccountsApi api = new AccountsApi(vertx, TestNode.address(), Users.HTTP_DEADLINE);
+        return register(vertx, TestNode.address(), username);
+    }
+
+    /** Registers on a node of the test's own started with {@link TestNode#start} (its codes go to the same box). */
+    static DeviceCredentials register(Vertx vertx, ServerAddress server, String username) {
+        AccountsApi api = new AccountsApi(vertx, server, Users.HTTP_DEADLINE);
         Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(username).build()));
         DeviceCredentials credentials = Await.result(api.register(RegisterRequest.newBuilder().setUsername(username)
                 .setCode(TestNode.CODES.codeFor(username)).setDeviceName("phone").build()));

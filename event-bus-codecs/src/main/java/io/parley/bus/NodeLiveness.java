@@ -31,9 +31,17 @@ public final class NodeLiveness {
         return "parley:node:" + nodeId + ":alive";
     }
 
-    /** Says this node is alive for the next {@link #TTL_SECONDS}. */
-    public Future<Void> beat(String nodeId) {
-        return redis.send(Request.cmd(Command.SET).arg(key(nodeId)).arg("1").arg("EX").arg(TTL_SECONDS)).mapEmpty();
+    /**
+     * Says this node is alive for the next {@link #TTL_SECONDS}, and renews the beating instance's
+     * own canary key; true when the canary was still there. False after a first beat means Redis
+     * lost its data (a restart without persistence) or this instance stalled for longer than the
+     * TTL: the routes and presence this instance wrote may be gone too.
+     */
+    public Future<Boolean> beat(String nodeId, String instanceId) {
+        return redis.batch(List.of(Request.cmd(Command.SET).arg(key(nodeId)).arg("1").arg("EX").arg(TTL_SECONDS),
+                        Request.cmd(Command.SET).arg(key(nodeId) + ":" + instanceId).arg("1").arg("EX").arg(TTL_SECONDS)
+                                .arg("GET")))
+                .map(replies -> replies.get(1) != null);
     }
 
     /** Says the node is gone (it left the cluster, or stops). */

@@ -340,6 +340,22 @@ final class DeviceSession {
         startReplay();
     }
 
+    /**
+     * After Redis was unreachable or lost its data: writes the route again, tells presence the
+     * device is connected, and sends the inbox again (pushes that found no route meanwhile).
+     */
+    void reannounce() {
+        if (caller == null || closed) {
+            return;
+        }
+        edge.routes().refresh(caller.userId(), caller.deviceId(), route)
+                .onSuccess(v -> {
+                    publish(DeviceEvent.Kind.CONNECTED);
+                    catchUp();
+                })
+                .onFailure(e -> LOG.warn("route not restored [device: {}]: {}", caller, e.getMessage()));
+    }
+
     /** Closes this connection from any thread, if it is the one named (an empty id names any). */
     void evict(Evict evict) {
         if (evict.getConnectionId().isEmpty() || evict.getConnectionId().equals(connectionId)) {
