@@ -71,6 +71,9 @@ public final class MessagingLoad {
         load.run(o.warmupSeconds(), 0, o.window());
         double max = load.run(o.seconds(), 0, o.window())[0];
         double[] half = load.run(o.seconds(), max / 2, o.window());
+        if (o.plot() != null) {
+            load.curve(max, o.seconds(), o.window(), Path.of(o.plot()));
+        }
         RawInsertCeiling.Result ceiling = RawInsertCeiling.measure(o.postgresUrl(), o.seconds());
         ReconnectStorm.Result storm = o.stormDevices() > 0
                 ? ReconnectStorm.run(vertx, server, node, o.stormDevices(), o.stormMessages()) : null;
@@ -93,6 +96,33 @@ public final class MessagingLoad {
                 storm == null ? 0 : storm.seconds());
         vertx.close();
         System.exit(0);
+    }
+
+    /**
+     * Latency against offered load: runs at fractions of the measured maximum and draws p50, p99 and
+     * p99.9 send→deliver against the achieved rate into a PNG (and prints each point).
+     */
+    private void curve(double max, int seconds, int window, Path png) throws Exception {
+        double[] fractions = {0.1, 0.25, 0.5, 0.75, 0.9};
+        List<double[]> p50 = new ArrayList<>();
+        List<double[]> p99 = new ArrayList<>();
+        List<double[]> p999 = new ArrayList<>();
+        StringBuilder json = new StringBuilder("[");
+        for (double f : fractions) {
+            double[] r = run(seconds, max * f, window);
+            System.out.printf("at %.0f %% of max (%.0f/s achieved): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n", f * 100,
+                    r[0], r[1], r[2], r[3]);
+            p50.add(new double[] {r[0], r[1]});
+            p99.add(new double[] {r[0], r[2]});
+            p999.add(new double[] {r[0], r[3]});
+            json.append(json.length() > 1 ? "," : "").append(String.format(java.util.Locale.ROOT,
+                    "{\"rate\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f}", r[0], r[1], r[2], r[3]));
+        }
+        new Plot("1:1 messages: send→deliver latency against load (max " + Math.round(max) + "/s)",
+                "persisted messages per second", "latency, ms (log scale)", true)
+                .add("p50", p50).add("p99", p99).add("p99.9", p999).write(png);
+        System.out.println("{\"scenario\":\"messaging-curve\",\"max_per_s\":" + Math.round(max) + ",\"points\":"
+                + json.append(']') + ",\"plot\":\"" + png + "\"}");
     }
 
     private void connect(ServerAddress server, DeviceCredentials sender, DeviceCredentials recipient) throws Exception {
@@ -164,7 +194,7 @@ public final class MessagingLoad {
     }
 
     record Options(String server, String codeFile, String postgresUrl, int pairs, int window, int seconds,
-            int warmupSeconds, int stormDevices, int stormMessages) {
+            int warmupSeconds, int stormDevices, int stormMessages, String plot) {
         static Options parse(String[] args) {
             java.util.Map<String, String> m = new java.util.HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -174,7 +204,7 @@ public final class MessagingLoad {
                     Integer.parseInt(m.getOrDefault("pairs", "100")), Integer.parseInt(m.getOrDefault("window", "8")),
                     Integer.parseInt(m.getOrDefault("seconds", "20")), Integer.parseInt(m.getOrDefault("warmup", "5")),
                     Integer.parseInt(m.getOrDefault("storm-devices", "10000")),
-                    Integer.parseInt(m.getOrDefault("storm-messages", "10")));
+                    Integer.parseInt(m.getOrDefault("storm-messages", "10")), m.get("plot"));
         }
     }
 }
