@@ -1,0 +1,99 @@
+package io.parley.calls;
+
+import io.parley.bus.Caller;
+import io.parley.bus.DeviceRoutes;
+import io.parley.bus.Failure;
+import io.parley.bus.Ids;
+import io.parley.proto.CallHangUpRequest;
+import io.parley.proto.CallHistory;
+import io.parley.proto.CallHistoryRequest;
+import io.parley.proto.DeviceEvent;
+import io.parley.proto.Ok;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What is common to 1:1 and group calls: hang-up (end or leave), the history list, and device
+ * events from the edge (a device that connects while rung rings; a device of a call that goes away
+ * for good ends or leaves it).
+ */
+final class CallService {
+    static final int DEFAULT_HISTORY_PAGE = 50;
+    static final int MAX_HISTORY_PAGE = 100;
+
+    private final CallStore store;
+    private final CallHistoryStore history;
+    private final DirectCalls direct;
+    private final GroupCalls groups;
+    private final DeviceRoutes routes;
+    private final Clock clock;
+
+    CallService(CallStore store, CallHistoryStore history, DirectCalls direct, GroupCalls groups, DeviceRoutes routes,
+            Clock clock) {
+        this.store = store;
+        this.history = history;
+        this.direct = direct;
+        this.groups = groups;
+        this.routes = routes;
+        this.clock = clock;
+    }
+
+    Future<Ok> hangUp(Caller caller, CallHangUpRequest request) {
+        UUID id = Ids.uuid(request.getCallId(), "call_id");
+        return store.get(id).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(Failure.NOT_FOUND.exception("no such call (it ended or never was)"));
+            }
+            Call call = found.get();
+            return call.group() ? groups.leave(caller, call) : direct.hangUp(caller, call);
+        });
+    }
+
+    Future<CallHistory> history(Caller caller, CallHistoryRequest request) {
+        int limit = request.getLimit() == 0 ? DEFAULT_HISTORY_PAGE : request.getLimit();
+        if (limit > MAX_HISTORY_PAGE) {
+            throw Failure.BAD_REQUEST.exception("limit is at most " + MAX_HISTORY_PAGE + ", got " + limit);
+        }
+        long before = request.getBeforeMs() == 0 ? Long.MAX_VALUE : request.getBeforeMs();
+        if (before < 0) {
+            throw Failure.BAD_REQUEST.exception("before_ms is out of range");
+        }
+        return history.page(caller.userId(), before, limit).map(rows -> CallHistory.newBuilder().addAllCalls(rows).build());
+    }
+
+    /** Device events are published: every calls instance sees each; the store's scripts let one of them act. */
+    Future<Void> onDeviceEvent(DeviceEvent event) {
+        UUID user = Ids.uuid(event.getDevice().getUserId(), "user_id");
+        int device = event.getDevice().getDeviceId();
+        return switch (event.getKind()) {
+            case CONNECTED -> callOf(user).compose(call -> call.isEmpty() || call.get().group() ? Future.succeededFuture()
+                    : direct.connected(user, device, event.getConnectionId(), call.get()));
+            case DISCONNECTED -> routes.lookup(user, device).compose(route -> replacedElsewhere(route, event)
+                    ? Future.succeededFuture() : gone(user, device));
+            case REMOVED -> gone(user, device);
+            default -> Future.succeededFuture();
+        };
+    }
+
+    private Future<Void> gone(UUID user, int device) {
+        return callOf(user).compose(call -> call.isEmpty() ? Future.succeededFuture()
+                : call.get().group() ? groups.gone(user, device, call.get()) : direct.gone(user, device, call.get()));
+    }
+
+    private Future<Optional<Call>> callOf(UUID user) {
+        return store.callOf(user).compose(id -> id.isEmpty() ? Future.succeededFuture(Optional.empty()) : store.get(id.get()));
+    }
+
+    /** A disconnect of a connection the device has already replaced by another one: still there. */
+    private static boolean replacedElsewhere(Optional<DeviceRoutes.Route> route, DeviceEvent event) {
+        return route.isPresent() && !event.getConnectionId().isEmpty()
+                && !route.get().connectionId().equals(event.getConnectionId());
+    }
+
+    /** Deletes history past its retention; returns how many rows. */
+    Future<Integer> sweepHistory(java.time.Duration retention) {
+        return history.sweep(clock.millis() - retention.toMillis());
+    }
+}
