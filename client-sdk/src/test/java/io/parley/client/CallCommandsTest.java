@@ -80,6 +80,22 @@ class CallCommandsTest {
         assertThat(run(aliceState, "call-history").out()).contains("outgoing voice").contains("rejected");
     }
 
+    @Test
+    void aCallNobodyAnswersIsAMissedCallInTheCalleesReceive() {
+        Run calling = run(aliceState, "--json", "call", bob, "--wait", "1");
+
+        assertThat(calling.lines()).extracting(l -> l.getString("event")).containsExactly("calling", "no-answer");
+        assertThat(calling.lines().get(0).getInteger("devicesRung")).as("bob is offline").isZero();
+        List<JsonObject> received = run(bobState, "--json", "receive", "--wait", "1").lines();
+        assertThat(received).singleElement().satisfies(line -> {
+            assertThat(line.getString("kind")).isEqualTo("system");
+            assertThat(line.getJsonObject("call").getString("callId")).isEqualTo(calling.lines().get(0).getString("callId"));
+            assertThat(line.getJsonObject("call").getString("outcome")).isEqualTo("missed");
+        });
+        assertThat(run(bobState, "--json", "call-history").lines()).singleElement()
+                .satisfies(r -> assertThat(r.getString("outcome")).isEqualTo("missed"));
+    }
+
     private void register(Path state, String name) {
         assertThat(run(state, "register", "--username", name).code()).isZero();
         Run registered = run(state, "register", "--username", name, "--code", TestNode.CODES.codeFor(name));
