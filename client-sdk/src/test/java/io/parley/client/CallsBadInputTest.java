@@ -118,5 +118,9 @@ class CallsBadInputTest {
     void aHistoryPageOverTheLimitIs400() {
         assertThat(code(alice.client.send(Request.newBuilder().setCallHistory(CallHistoryRequest.newBuilder().setLimit(101)))))
                 .isEqualTo(400);
+        assertThat(code(alice.client.send(Request.newBuilder().setCallHistory(CallHistoryRequest.newBuilder().setLimit(-1)))))
+                .as("2^32 - 1 as uint32").isEqualTo(400);
+        assertThat(code(alice.client.send(Request.newBuilder().setCallHistory(CallHistoryRequest.newBuilder()
+                .setBeforeMs(Long.MIN_VALUE))))).as("over 2^63 as uint64").isEqualTo(400);
     }
 }

@@ -53,8 +53,9 @@ final class CallService {
 
     Future<CallHistory> history(Caller caller, CallHistoryRequest request) {
         int limit = request.getLimit() == 0 ? DEFAULT_HISTORY_PAGE : request.getLimit();
-        if (limit > MAX_HISTORY_PAGE) {
-            throw Failure.BAD_REQUEST.exception("limit is at most " + MAX_HISTORY_PAGE + ", got " + limit);
+        if (limit < 0 || limit > MAX_HISTORY_PAGE) {
+            throw Failure.BAD_REQUEST.exception("limit is at most " + MAX_HISTORY_PAGE + ", got "
+                    + Integer.toUnsignedString(limit));
         }
         long before = request.getBeforeMs() == 0 ? Long.MAX_VALUE : request.getBeforeMs();
         if (before < 0) {
