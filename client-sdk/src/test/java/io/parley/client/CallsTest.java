@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /** 1:1 calls through the real node: ringing on every device, accept, reject, busy, missed, signalling, history. */
 class CallsTest {
+    /** calls.reconnectGraceSeconds' default. */
+    private static final Duration RECONNECT_GRACE = Duration.ofSeconds(15);
+
     private Vertx vertx;
 
     @BeforeEach
@@ -196,13 +199,15 @@ class CallsTest {
     }
 
     @Test
-    void aCallEndsWhenTheAnsweringDeviceGoesAwayAndNobodyStaysBusy() {
+    void aCallEndsWhenTheAnsweringDeviceIsNotBackWithinTheGraceAndNobodyStaysBusy() {
         CallDevice alice = register("alice");
         CallDevice bob = register("bob");
         UUID call = Calls.id(Await.result(alice.calls.offer(bob.user(), false)).getCallId());
         Await.result(bob.calls.accept(call));
 
         bob.close();
+        Await.until(() -> disconnectsNoted(bob.user()) > 0, "bob's disconnect to be noted");
+        TestNode.CLOCK.advance(RECONNECT_GRACE.plusSeconds(1));
 
         CallEvent ended = alice.awaitEvent(call, CallEvent.Kind.ENDED);
         assertThat(ended.getOutcome()).isEqualTo(CallOutcome.ANSWERED);
@@ -210,6 +215,28 @@ class CallsTest {
         CallOffered again = Await.result(alice.calls.offer(bob.user(), false));
         assertThat(again.getBusy()).as("bob is free again").isFalse();
         Await.result(alice.calls.hangUp(Calls.id(again.getCallId())));
+    }
+
+    @Test
+    void aCallSurvivesTheAnsweringDeviceReconnectingWithinTheGrace() {
+        CallDevice alice = register("alice");
+        CallDevice bob = register("bob");
+        UUID call = Calls.id(Await.result(alice.calls.offer(bob.user(), false)).getCallId());
+        Await.result(bob.calls.accept(call));
+        List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bob.client.onConnectionChange(states::add);
+
+        bob.client.dropConnection();
+        Await.until(() -> states.contains("connected"), "bob to reconnect");
+        Await.until(() -> disconnectsNoted(bob.user()) > 0, "the drop to be noted");
+        TestNode.CLOCK.advance(RECONNECT_GRACE.plusSeconds(1));
+        Await.until(() -> disconnectsNoted(bob.user()) == 0, "the sweep to look at the drop");
+
+        Await.result(alice.calls.signal(call, bob.user(), bob.device(), bytes("still in the call")));
+        Await.until(() -> bob.signals.size() == 1, "the call to still relay to bob");
+        assertThat(alice.events(call, CallEvent.Kind.ENDED)).isEmpty();
+        Await.result(alice.calls.hangUp(call));
+        assertThat(bob.awaitEvent(call, CallEvent.Kind.ENDED).getOutcome()).isEqualTo(CallOutcome.ANSWERED);
     }
 
     @Test
@@ -230,6 +257,24 @@ class CallsTest {
                 .anyMatch(r -> Calls.id(r.getCallId()).equals(call)), "call " + call + " in the history of " + device.user());
         return Await.result(device.calls.history(10, 0)).getCallsList().stream()
                 .filter(r -> Calls.id(r.getCallId()).equals(call)).findFirst().orElseThrow();
+    }
+
+    /** This user's disconnects from calls that the node noted and has not yet looked at (in its Redis). */
+    private long disconnectsNoted(UUID user) {
+        io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(vertx, TestNode.get().redis());
+        try {
+            io.vertx.redis.client.Response members = Await.result(redis.send(io.vertx.redis.client.Request.cmd(
+                    io.vertx.redis.client.Command.ZRANGE).arg("parley:{calls}:gone").arg(0).arg(-1)));
+            long count = 0;
+            for (io.vertx.redis.client.Response m : members) {
+                if (m.toString().contains("|" + user + "|")) {
+                    count++;
+                }
+            }
+            return count;
+        } finally {
+            redis.close();
+        }
     }
 
     static byte[] bytes(String text) {

@@ -13,7 +13,10 @@ final class CallSettings {
             new ConfigKey("calls.maxSignalBytes", ConfigKey.Type.INT, CallLifecycleConfig.MAX_SIGNAL_BYTES,
                     "largest signalling blob (SDP, ICE) relayed between the devices of a call; larger gets 413"),
             new ConfigKey("calls.historyDays", ConfigKey.Type.INT, (int) CallLifecycleConfig.HISTORY_RETENTION.toDays(),
-                    "call history rows are kept this many days"));
+                    "call history rows are kept this many days"),
+            new ConfigKey("calls.reconnectGraceSeconds", ConfigKey.Type.INT,
+                    (int) CallLifecycleConfig.RECONNECT_GRACE.toSeconds(),
+                    "a device of a call that disconnects has this long to be back before its call ends"));
 
     private CallSettings() {
     }
@@ -31,7 +34,11 @@ final class CallSettings {
         if (days < 1 || days > 3650) {
             throw new ConfigException("calls.historyDays", "must be between 1 and 3650, got " + days);
         }
+        int grace = (Integer) v.get("calls.reconnectGraceSeconds");
+        if (grace < 0 || grace > 600) {
+            throw new ConfigException("calls.reconnectGraceSeconds", "must be between 0 and 600, got " + grace);
+        }
         return CallLifecycleConfig.defaults().withRingTimeout(Duration.ofSeconds(ring)).withMaxSignalBytes(signal)
-                .withHistoryRetention(Duration.ofDays(days));
+                .withHistoryRetention(Duration.ofDays(days)).withReconnectGrace(Duration.ofSeconds(grace));
     }
 }

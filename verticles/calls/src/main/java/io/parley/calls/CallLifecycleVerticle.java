@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The call lifecycle of the calls role: wires offer, accept, reject, hang-up, signal, history and
- * group calls to their request addresses, device events to ringing and clean-up, and the ring
- * time-out and history retention timers. State lives in Redis and PostgreSQL, so any instance on
+ * group calls to their request addresses, device events to ringing and clean-up, and the sweep
+ * timer (ring time-outs, devices not back after a disconnect) and history retention timer. State lives in Redis and PostgreSQL, so any instance on
  * any node serves any call.
  */
 public final class CallLifecycleVerticle extends VerticleBase {
@@ -35,7 +35,7 @@ public final class CallLifecycleVerticle extends VerticleBase {
     private final RedisOptions redisOptions;
     private final CallLifecycleConfig config;
     private final Clock clock;
-    private boolean expiring;
+    private boolean sweeping;
 
     public CallLifecycleVerticle(PgConnectOptions postgres, PoolOptions poolOptions, RedisOptions redisOptions,
             CallLifecycleConfig config, Clock clock) {
@@ -58,18 +58,25 @@ public final class CallLifecycleVerticle extends VerticleBase {
         DirectCalls direct = new DirectCalls(store, history, accounts, notifier, config, clock);
         GroupCalls groups = new GroupCalls(store, history, accounts, notifier, config, clock);
         SignalRelay signals = new SignalRelay(store, notifier, config);
-        CallService calls = new CallService(store, history, direct, groups, routes, clock);
+        CallService calls = new CallService(store, history, direct, groups, routes, config, clock);
 
         vertx.setPeriodic(config.sweepInterval().toMillis(), id -> {
-            if (expiring) {
+            if (sweeping) {
                 return;
             }
-            expiring = true;
-            direct.expire().onComplete(done -> expiring = false).onSuccess(n -> {
+            sweeping = true;
+            Future<Integer> missed = direct.expire().onSuccess(n -> {
                 if (n > 0) {
                     LOG.debug("{} calls missed: no answer within {} s", n, config.ringTimeout().toSeconds());
                 }
             }).onFailure(e -> LOG.warn("ring time-out sweep failed: {}", e.getMessage()));
+            Future<Integer> dropped = calls.sweepDisconnects().onSuccess(n -> {
+                if (n > 0) {
+                    LOG.debug("{} calls ended or left: a device was not back within {} s", n,
+                            config.reconnectGrace().toSeconds());
+                }
+            }).onFailure(e -> LOG.warn("disconnect sweep failed: {}", e.getMessage()));
+            Future.join(missed, dropped).onComplete(done -> sweeping = false);
         });
         vertx.setPeriodic(HISTORY_SWEEP_MS, id -> calls.sweepHistory(config.historyRetention())
                 .onFailure(e -> LOG.warn("call history sweep failed: {}", e.getMessage())));

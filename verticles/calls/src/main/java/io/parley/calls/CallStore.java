@@ -15,8 +15,8 @@ import java.util.UUID;
  * {@code parley:{calls}:call:C} (hash: the call), {@code :call:C:members} (group: "user/device" →
  * joined at), {@code :call:C:invited} and {@code :call:C:joined} (group: invited users, users who
  * ever joined), {@code :call:C:rung} (devices rung after connecting), {@code parley:{calls}:user:U}
- * (the call a user is in or is rung for: busy), and {@code parley:{calls}:ringing} (1:1 calls by ring
- * deadline). Every transition is a Lua script, so of several instances handling the same end exactly
+ * (the call a user is in or is rung for: busy), {@code parley:{calls}:ringing} (1:1 calls by ring
+ * deadline) and {@code parley:{calls}:gone} (devices of calls that disconnected, by reconnect deadline). Every transition is a Lua script, so of several instances handling the same end exactly
  * one sees it succeed and does the follow-ups. Every key expires after {@link #CALL_TTL_SECONDS}.
  */
 final class CallStore {
@@ -24,6 +24,8 @@ final class CallStore {
     static final long CALL_TTL_SECONDS = 12 * 3600;
     private static final String PREFIX = "parley:{calls}:";
     private static final String RINGING = PREFIX + "ringing";
+    /** Devices of calls that disconnected, by when they must be back: "call|user|device|connection" → due. */
+    private static final String GONE = PREFIX + "gone";
     private static final String HGETALL = "return redis.call('HGETALL', KEYS[1])";
 
     /** KEYS: call, caller's user key, callee's user key, ringing. Returns caller-busy, busy or ok. */
@@ -280,6 +282,38 @@ final class CallStore {
     private static Request groupKeys(Request eval, UUID id) {
         String call = callKey(id);
         return eval.arg(call).arg(call + ":members").arg(call + ":invited").arg(call + ":joined");
+    }
+
+    /** A device of a call that disconnected: its call ends unless it is back (a newer connection) by then. */
+    record Disconnect(UUID call, UUID user, int device, String connectionId) {
+        String member() {
+            return call + "|" + user + "|" + device + "|" + connectionId;
+        }
+
+        static Disconnect of(String member) {
+            String[] p = member.split("\\|", 4);
+            return new Disconnect(UUID.fromString(p[0]), UUID.fromString(p[1]), Integer.parseInt(p[2]), p.length > 3 ? p[3] : "");
+        }
+    }
+
+    /** Notes the disconnect, due at {@code due}; every instance seeing the same event notes the same entry. */
+    Future<Void> noteDisconnect(Disconnect d, long due) {
+        return redis.send(Request.cmd(Command.ZADD).arg(GONE).arg(due).arg(d.member())).mapEmpty();
+    }
+
+    /** Disconnects due before {@code now}, at most {@code limit}. */
+    Future<List<Disconnect>> dueDisconnects(long now, int limit) {
+        return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(GONE).arg("-inf").arg(now).arg("LIMIT").arg(0).arg(limit))
+                .map(r -> {
+                    List<Disconnect> out = new ArrayList<>(r.size());
+                    r.forEach(item -> out.add(Disconnect.of(item.toString())));
+                    return out;
+                });
+    }
+
+    /** True for the one instance that takes this disconnect off the list (and so handles it). */
+    Future<Boolean> claimDisconnect(Disconnect d) {
+        return redis.send(Request.cmd(Command.ZREM).arg(GONE).arg(d.member())).map(r -> r.toInteger() == 1);
     }
 
     /** A device in a group call. */
