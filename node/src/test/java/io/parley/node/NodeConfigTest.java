@@ -46,6 +46,7 @@ class NodeConfigTest {
     void ringsCallsFortyFiveSecondsByDefaultAndTakesTheRingTimeFromTheEnvironment() {
         assertThat(NodeConfig.defaults().calls().ringTimeout()).hasSeconds(45);
         assertThat(NodeConfig.defaults().calls().maxSignalBytes()).isEqualTo(64 * 1024);
+        assertThat(NodeConfig.defaults().calls().reconnectGrace()).hasSeconds(15);
         NodeConfig config = NodeConfig.load(Optional.empty(), Map.of("PARLEY_CALLS_RING_SECONDS", "20"), Map.of());
 
         assertThat(config.calls().ringTimeout()).hasSeconds(20);

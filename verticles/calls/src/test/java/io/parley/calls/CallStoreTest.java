@@ -153,6 +153,25 @@ class CallStoreTest {
         assertThat(await(store.leave(call.id(), guest, 2))).isEmpty();
     }
 
+    @Test
+    void aDisconnectIsDueOnlyAfterItsGraceAndOneInstanceClaimsIt() {
+        CallStore.Disconnect drop = new CallStore.Disconnect(UUID.randomUUID(), UUID.randomUUID(), 2, "conn-1");
+        for (int i = 0; i < 3; i++) {
+            await(store.noteDisconnect(drop, T0 + 15_000));
+        }
+
+        assertThat(await(store.dueDisconnects(T0 + 14_999, 1000))).doesNotContain(drop);
+        assertThat(await(store.dueDisconnects(T0 + 15_000, 1000))).containsOnlyOnce(drop);
+        List<Future<Boolean>> claims = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            claims.add(store.claimDisconnect(drop));
+        }
+        await(Future.join(claims));
+
+        assertThat(claims.stream().filter(Future::result).count()).isEqualTo(1);
+        assertThat(await(store.dueDisconnects(T0 + 20_000, 1000))).doesNotContain(drop);
+    }
+
     private static <T> T await(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
