@@ -182,7 +182,7 @@ final class DirectCalls {
                                 : Future.succeededFuture()));
     }
 
-    /** A device of the call went away (disconnected for good, removed): the call ends as if it hung up. */
+    /** A device of the call went away (removed, or not back within the grace): the call ends as if it hung up. */
     Future<Void> gone(UUID user, int device, Call call) {
         if (call.isCallerDevice(user, device) || call.isAnsweringDevice(user, device)) {
             return hangUp(new Caller(user, device), call).<Void>mapEmpty().recover(e -> Future.succeededFuture());
