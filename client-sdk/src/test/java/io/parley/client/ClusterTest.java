@@ -144,4 +144,36 @@ class ClusterTest {
                 "alice is told bob went offline, with a last seen");
         Await.result(alice.client().close());
     }
+
+    @Test
+    void aCallBetweenDevicesOnDifferentNodesRingsBothDevicesAnswersRelaysAndEnds() throws Exception {
+        CallDevice alice = new CallDevice(vertx, cluster.address(0), cluster.register(vertx, 0, "alice"));
+        DeviceCredentials bobCredentials = cluster.register(vertx, 1, "bob");
+        CallDevice bobPhone = new CallDevice(vertx, cluster.address(1), bobCredentials);
+        String linkCode = Await.result(bobPhone.client.send(io.parley.proto.Request.newBuilder().setCreateLinkCode(
+                io.parley.proto.CreateLinkCodeRequest.getDefaultInstance()))).getCreateLinkCode().getCode();
+        AccountsApi accounts = new AccountsApi(vertx, cluster.address(2));
+        CallDevice bobLaptop = new CallDevice(vertx, cluster.address(2), Await.result(accounts.link(
+                io.parley.proto.LinkDeviceRequest.newBuilder().setCode(linkCode).setDeviceName("laptop").build())));
+        accounts.close();
+
+        UUID call = Calls.id(Await.result(alice.calls.offer(bobPhone.user(), false)).getCallId());
+        bobPhone.awaitEvent(call, io.parley.proto.CallEvent.Kind.INCOMING);
+        bobLaptop.awaitEvent(call, io.parley.proto.CallEvent.Kind.INCOMING);
+        Await.result(bobLaptop.calls.accept(call));
+        alice.awaitEvent(call, io.parley.proto.CallEvent.Kind.ACCEPTED);
+        bobPhone.awaitEvent(call, io.parley.proto.CallEvent.Kind.ANSWERED_ELSEWHERE);
+        Await.result(alice.calls.signal(call, bobLaptop.user(), bobLaptop.device(), text("offer from node 0")));
+        Await.result(bobLaptop.calls.signal(call, alice.user(), alice.device(), text("answer from node 2")));
+        Await.until(() -> bobLaptop.signals.size() == 1 && alice.signals.size() == 1, "the blobs across nodes");
+        Await.result(bobLaptop.calls.hangUp(call));
+
+        assertThat(alice.awaitEvent(call, io.parley.proto.CallEvent.Kind.ENDED).getOutcome())
+                .isEqualTo(io.parley.proto.CallOutcome.ANSWERED);
+        assertThat(bobLaptop.signals.get(0).getBlob().toStringUtf8()).isEqualTo("offer from node 0");
+        assertThat(alice.signals.get(0).getBlob().toStringUtf8()).isEqualTo("answer from node 2");
+        alice.close();
+        bobPhone.close();
+        bobLaptop.close();
+    }
 }

@@ -23,6 +23,7 @@ import io.parley.sessions.SessionsVerticle;
 import io.parley.turn.TurnVerticle;
 import io.parley.calls.CallsConfig;
 import io.parley.calls.CallsVerticle;
+import io.parley.calls.CallLifecycleVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -235,6 +236,10 @@ public final class ParleyNode implements AutoCloseable {
             CallsConfig calls = new CallsConfig(config.turn().secret(), config.turn().credentialLifetime(), this::turnUrls);
             deployments.add(vertx.deployVerticle(() -> new CallsVerticle(calls, clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
+        }
+        if (config.hasRole(Roles.CALLS)) {
+            deployments.add(vertx.deployVerticle(() -> new CallLifecycleVerticle(postgres, poolOptions, redis, config.calls(),
+                    clock), new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
         }
         return Future.all(deployments);
     }

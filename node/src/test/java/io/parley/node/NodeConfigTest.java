@@ -43,6 +43,24 @@ class NodeConfigTest {
     }
 
     @Test
+    void ringsCallsFortyFiveSecondsByDefaultAndTakesTheRingTimeFromTheEnvironment() {
+        assertThat(NodeConfig.defaults().calls().ringTimeout()).hasSeconds(45);
+        assertThat(NodeConfig.defaults().calls().maxSignalBytes()).isEqualTo(64 * 1024);
+        assertThat(NodeConfig.defaults().calls().reconnectGrace()).hasSeconds(15);
+        NodeConfig config = NodeConfig.load(Optional.empty(), Map.of("PARLEY_CALLS_RING_SECONDS", "20"), Map.of());
+
+        assertThat(config.calls().ringTimeout()).hasSeconds(20);
+    }
+
+    @Test
+    void refusesARingTimeOrSignalLimitOutOfRange() {
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of(), Map.of("calls.ringSeconds", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("calls.ringSeconds");
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of(), Map.of("calls.maxSignalBytes", "10")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("calls.maxSignalBytes");
+    }
+
+    @Test
     void layersFileThenEnvironmentThenFlags() throws Exception {
         Path file = write("{\"http\": {\"port\": 9000, \"host\": \"127.0.0.1\"}, \"postgres\": {\"poolSize\": 4}}");
 

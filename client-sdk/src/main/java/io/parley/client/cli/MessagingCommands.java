@@ -137,6 +137,12 @@ final class MessagingCommands {
             if (!e.getRefersTo().isEmpty()) {
                 json.put("refersTo", State.id(e.getRefersTo()));
             }
+            if (e.getKind() == Envelope.Kind.SYSTEM && e.getNotice().hasCall()) {
+                io.parley.proto.CallNotice call = e.getNotice().getCall();
+                json.put("call", new JsonObject().put("callId", State.id(call.getCallId()))
+                        .put("caller", State.id(call.getCaller())).put("outcome", call.getOutcome().name().toLowerCase())
+                        .put("video", call.getVideo()).put("group", call.getGroup()));
+            }
             return json;
         }
     }
