@@ -157,7 +157,7 @@ final class CallCommands {
             DeviceCredentials credentials = main.stateFolder().credentials().orElseThrow(() -> new IllegalStateException(
                     "no account in " + main.state + ": register or link first"));
             // Listening before connecting: a call ringing already rings this device as it connects.
-            ParleyClient client = ParleyClient.create(main.vertx, main.address(), credentials);
+            ParleyClient client = ParleyClient.create(main.vertx, main.addresses(), credentials);
             Events events = new Events();
             Calls calls = new Calls(client).onEvent(events::add);
             ClientMain.await(client.connect());
