@@ -37,6 +37,8 @@ export class ParleyApp {
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
+  /** True once the server holds this device's keys (others can start sessions with it). */
+  keysReady = false;
 
   private constructor(readonly db: Database, readonly account: Account, readonly store: PersistentSignalStore) {
     this.history = new History(db);
@@ -74,7 +76,7 @@ export class ParleyApp {
   }
 
   private onConnected(): void {
-    this.keys.publish().catch((e) => this.fail(e));
+    this.keys.publish().then(() => (this.keysReady = true)).catch((e) => this.fail(e));
     this.connection.request<any>({ listDevices: {} })
       .then((list) => this.secure.setOwnDevices((list.devices ?? []).map((d: any) => d.deviceId ?? 0)))
       .catch(() => {});

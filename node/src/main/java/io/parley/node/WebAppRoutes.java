@@ -19,7 +19,8 @@ final class WebAppRoutes {
 
     static void mount(Router router) {
         StaticHandler index = StaticHandler.create(CLASSPATH_ROOT).setCachingEnabled(false);
-        StaticHandler assets = StaticHandler.create(CLASSPATH_ROOT).setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS);
+        // A route's own path is taken off the request path: /assets/x.js is parley-web/assets/x.js.
+        StaticHandler assets = StaticHandler.create(CLASSPATH_ROOT + "/assets").setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS);
         router.get("/").handler(index);
         router.get("/index.html").handler(index);
         router.get("/assets/*").handler(assets);
