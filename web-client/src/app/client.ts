@@ -39,6 +39,7 @@ export class ParleyApp {
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
   /** True once the server holds this device's keys (others can start sessions with it). */
   keysReady = false;
+  private pendingProfile: string | undefined;
 
   private constructor(readonly db: Database, readonly account: Account, readonly store: PersistentSignalStore) {
     this.history = new History(db);
@@ -57,9 +58,11 @@ export class ParleyApp {
       void this.receiver.notice(address.name, 'The safety number with this contact changed (they may have reinstalled Parley).');
   }
 
-  static async start(db: Database, account: Account): Promise<ParleyApp> {
+  /** Starts the device; a new account passes its display name, set on the server before anything else. */
+  static async start(db: Database, account: Account, displayName?: string): Promise<ParleyApp> {
     const store = await PersistentSignalStore.open(db);
     const app = new ParleyApp(db, account, store);
+    app.pendingProfile = displayName;
     await app.secure.load();
     for (const [id, name] of Object.entries((await db.get<Record<string, string>>('kv', 'names')) ?? {})) app.names.set(id, name);
     app.connection.onPush((push) => app.onPush(push));
@@ -76,7 +79,9 @@ export class ParleyApp {
   }
 
   private onConnected(): void {
-    this.keys.publish().then(() => (this.keysReady = true)).catch((e) => this.fail(e));
+    const profile = this.pendingProfile === undefined ? Promise.resolve() : this.setProfile(this.pendingProfile, '')
+      .then(() => (this.pendingProfile = undefined));
+    profile.then(() => this.keys.publish()).then(() => (this.keysReady = true)).catch((e) => this.fail(e));
     this.connection.request<any>({ listDevices: {} })
       .then((list) => this.secure.setOwnDevices((list.devices ?? []).map((d: any) => d.deviceId ?? 0)))
       .catch(() => {});
@@ -114,7 +119,13 @@ export class ParleyApp {
 
   async ensureDirect(userId: string): Promise<Chat> {
     const existing = await this.history.chat(userId);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined && !existing.title.startsWith('user ')) return existing;
+    if (existing !== undefined) {
+      // Named before the peer set a profile: try again.
+      existing.title = await this.nameOf(userId);
+      await this.history.saveChat(existing);
+      return existing;
+    }
     const chat = await this.history.ensureChat(userId, 'direct', await this.nameOf(userId));
     this.events.emit('chats', undefined);
     return chat;
@@ -278,7 +289,8 @@ export class ParleyApp {
     const known = this.names.get(userId);
     if (known !== undefined) return known;
     const profile = await this.connection.request<any>({ getProfile: { userId: uuidToBase64(userId) } }).catch(() => ({}));
-    const name = profile.profile?.displayName || `user ${userId.slice(0, 8)}`;
+    const name: string | undefined = profile.profile?.displayName;
+    if (name === undefined || name === '') return `user ${userId.slice(0, 8)}`;
     await this.rememberName(userId, name);
     return name;
   }

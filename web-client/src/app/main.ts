@@ -27,9 +27,8 @@ async function boot(): Promise<void> {
 }
 
 async function run(root: HTMLElement, db: Database, account: Account, displayName?: string): Promise<void> {
-  const app = await ParleyApp.start(db, account);
+  const app = await ParleyApp.start(db, account, displayName);
   (window as any).parley = app; // for the browser tests and the console
-  if (displayName !== undefined) app.setProfile(displayName, '').catch((e) => app.fail(e));
   const main = h('main', { class: 'pane' }, h('p', { class: 'empty' }, 'Choose a chat, or start one.'));
   const toast = h('div', { class: 'toast', role: 'alert', 'data-test': 'error' });
   let current: HTMLElement | undefined;

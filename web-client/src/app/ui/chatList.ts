@@ -44,7 +44,7 @@ export function chatListView(app: ParleyApp, actions: ListActions): HTMLElement 
   const render = async () => {
     const chats = await app.history.chats();
     clear(list, ...chats.map((chat: Chat) => h('li', { 'data-test': 'chat', 'data-chat': chat.id, onclick: () => actions.open(chat.id) },
-      h('div', { class: 'title' }, h('b', { 'data-test': 'chat-title' }, chat.kind === 'group' ? `👥 ${chat.title}` : chat.title),
+      h('div', { class: 'title' }, h('span', {}, h('b', { 'data-test': 'chat-title' }, chat.title), chat.kind === 'group' && h('span', { class: 'badge' }, 'group')),
         h('time', {}, chat.lastText === '' ? '' : time(chat.lastMs))),
       h('div', { class: 'last' }, h('span', { 'data-test': 'last-message' }, chat.lastText),
         chat.unread > 0 && h('span', { class: 'unread', 'data-test': 'unread' }, String(chat.unread))))));

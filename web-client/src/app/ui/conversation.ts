@@ -8,7 +8,7 @@ import { clear, h, presenceText, time } from './dom.js';
 
 const TYPING_SHOWN_MS = 10_000;
 const TYPING_RENEW_MS = 3_000;
-const TICKS: Record<string, string> = { pending: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
+const TICKS: Record<string, string> = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
 
 export async function conversationView(app: ParleyApp, chatId: string, onGroupInfo: () => void, highlight?: string): Promise<HTMLElement> {
   const chat = (await app.history.chat(chatId))!;
@@ -64,7 +64,7 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
     }),
   ];
   const view = h('section', { class: 'conversation', 'data-test': 'conversation', 'data-chat': chatId },
-    h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.kind === 'group' ? `👥 ${chat.title}` : chat.title), h('br'), status),
+    h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.title), chat.kind === 'group' && h('span', { class: 'badge' }, 'group'), h('br'), status),
       chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info') : directTools(app, chatId, chat.timer)),
     messages,
     h('footer', {}, input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
@@ -84,7 +84,7 @@ function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighte
       const text = prompt('Edit message', m.text);
       if (text !== null && text.trim() !== '') app.edit(m, text).catch((e) => app.fail(e));
     } }, '✎'),
-    h('button', { title: 'Delete for everyone', 'data-test': 'delete', onclick: () => app.deleteForEveryone(m).catch((e) => app.fail(e)) }, '🗑')) : undefined;
+    h('button', { title: 'Delete for everyone', 'data-test': 'delete', onclick: () => app.deleteForEveryone(m).catch((e) => app.fail(e)) }, '✕')) : undefined;
   return h('li', { class: `message ${m.outgoing ? 'out' : 'in'}${m.deleted ? ' deleted' : ''}${highlighted ? ' highlight' : ''}`,
     'data-test': 'message', 'data-key': m.key },
     name !== undefined && !m.outgoing && h('b', { class: 'from' }, name),
@@ -95,7 +95,7 @@ function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighte
 function directTools(app: ParleyApp, peer: string, timer: string | undefined): HTMLElement {
   const select = h('select', { 'data-test': 'timer', title: 'Disappearing messages', onchange: () =>
     app.setDisappearing(peer, select.value).catch((e) => app.fail(e)) },
-    ...Object.entries(TIMER_NAMES).map(([value, label]) => h('option', { value, selected: value === (timer ?? 'OFF') }, `⏱ ${label}`)));
+    ...Object.entries(TIMER_NAMES).map(([value, label]) => h('option', { value, selected: value === (timer ?? 'OFF') }, `Timer: ${label}`)));
   let blocked = false;
   const block = h('button', { 'data-test': 'block', onclick: async () => {
     try {
