@@ -93,6 +93,32 @@ class BrowserConversationTest {
         carol.close();
     }
 
+    @Test
+    void aBrowserLinkedAsACompanionByCodeGetsMessagesAndTheCopiesOfWhatThePrimarySends() {
+        WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
+        WebPerson bob = WebPerson.register(browser, WebPerson.uniqueName("bob"));
+        alice.page.click("[data-test=settings]").click("[data-test=create-link-code]");
+        alice.page.waitUntil("() => document.querySelector('[data-test=link-code]').textContent.length > 10", null);
+        String code = alice.page.evaluate("() => document.querySelector('[data-test=link-code]').textContent", null).asText();
+
+        Browser.Page laptop = browser.open(alice.username + "-laptop", WebTestNode.url());
+        laptop.fill("input[name=link-code]", code).fill("input[name=link-username]", alice.username).click("[data-test=link]");
+        laptop.waitFor("[data-test=connection]", "online");
+        laptop.waitUntil("() => window.parley && window.parley.keysReady", null);
+        assertThat(laptop.evaluate("() => window.parley.account.credentials.deviceId", null).asInt()).isEqualTo(2);
+
+        bob.startChat(alice.username);
+        bob.send("to both of your devices");
+        laptop.waitFor("[data-test=chat]", "to both of your devices");
+        alice.page.waitFor("[data-test=chat]", "to both of your devices");
+        alice.openChat(bob.username);
+        alice.send("sent from my phone");
+        bob.waitForMessage("sent from my phone");
+        laptop.waitFor("[data-test=chat]", "sent from my phone");
+        laptop.click("[data-test=chat]", "sent from my phone");
+        laptop.waitFor("[data-test=message].out [data-test=text]", "sent from my phone");
+    }
+
     private static void screenshot(WebPerson person, String name) {
         person.page.screenshot(Browser.webClientDir().resolveSibling("docs").resolve("screenshots").resolve(name + ".png"));
     }
