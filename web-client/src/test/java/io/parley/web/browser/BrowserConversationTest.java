@@ -48,7 +48,7 @@ class BrowserConversationTest {
         bob.openChat(alice.username);
         bob.waitForMessage("Hi Bob! Lunch at noon?");
         alice.waitForTick("Hi Bob! Lunch at noon?", "read");
-        assertThat(bob.page.texts("[data-test=chat] [data-test=unread]")).isEmpty();
+        bob.page.waitUntil("() => document.querySelectorAll('[data-test=chat] [data-test=unread]').length === 0", null);
 
         alice.page.waitFor("[data-test=status]", "online");
         bob.page.fill("[data-test=composer]", "Sure, see you");
