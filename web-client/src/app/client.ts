@@ -90,6 +90,11 @@ export class ParleyApp {
         for (const g of list.groups ?? []) await this.ensureGroup(uuidFromBase64(g.groupId), toGroup(g).subject);
       })
       .catch(() => {});
+    this.connection.request<any>({ listBroadcastLists: {} })
+      .then(async (list) => {
+        for (const b of list.lists ?? []) await this.ensureBroadcast(uuidFromBase64(b.listId), b.name ?? 'Broadcast');
+      })
+      .catch(() => {});
     if (this.openChat !== undefined) this.watchPresence(this.openChat);
   }
 
@@ -153,6 +158,39 @@ export class ParleyApp {
     return this.ensureGroup(group.groupId, group.subject);
   }
 
+  /** A broadcast list: each message goes 1:1 to every recipient who has this user in their contacts. */
+  async createBroadcast(name: string, usernames: string[]): Promise<Chat> {
+    const recipients: string[] = [];
+    for (const username of usernames.map((u) => u.trim().toLowerCase()).filter((u) => u !== '')) {
+      const contact = await this.connection.request<any>({ addContact: { username } });
+      await this.rememberName(uuidFromBase64(contact.userId), contact.displayName || contact.username || username);
+      recipients.push(contact.userId);
+    }
+    const list = await this.connection.request<any>({ createBroadcastList: { name, recipients } });
+    return this.ensureBroadcast(uuidFromBase64(list.listId), list.name ?? name);
+  }
+
+  private async ensureBroadcast(listId: string, name: string): Promise<Chat> {
+    const chat = await this.history.ensureChat(listId, 'broadcast', name);
+    this.events.emit('chats', undefined);
+    return chat;
+  }
+
+  /** Sends a broadcast's copies one by one; those the server says may not get it are skipped and named. */
+  private async broadcast(listId: string, bytes: Uint8Array): Promise<SendResult> {
+    const targets = await this.connection.request<any>({ broadcastTargets: { listId: uuidToBase64(listId) } });
+    const eligible: string[] = (targets.eligible ?? []).map(uuidFromBase64);
+    let last: SendResult | undefined;
+    for (const user of eligible) last = await this.secure.send(user, bytes);
+    const skipped: string[] = (targets.skipped ?? []).map(uuidFromBase64);
+    if (skipped.length > 0) {
+      const names = await Promise.all(skipped.map((u) => this.nameOf(u)));
+      await this.receiver.notice(listId, `Not sent to ${names.join(', ')}: only people who have you in their contacts get broadcasts.`);
+    }
+    if (last === undefined) throw new ParleyError(409, 'nobody on this list can receive broadcasts from you yet');
+    return { ...last, messageId: randomUuid() };
+  }
+
   groupInfo(groupId: string): Promise<GroupInfo> {
     return this.groups.group(groupId);
   }
@@ -192,7 +230,8 @@ export class ParleyApp {
     this.events.emit('messages', { chatId });
     this.events.emit('chats', undefined);
     try {
-      const result: SendResult = chat.kind === 'group' ? await this.groups.send(chatId, bytes) : await this.secure.send(chatId, bytes);
+      const result: SendResult = chat.kind === 'group' ? await this.groups.send(chatId, bytes)
+        : chat.kind === 'broadcast' ? await this.broadcast(chatId, bytes) : await this.secure.send(chatId, bytes);
       message.serverId = result.messageId;
       message.tick = 'sent';
       const early = this.receiver.early.get(result.messageId);

@@ -44,7 +44,7 @@ export function chatListView(app: ParleyApp, actions: ListActions): HTMLElement 
   const render = async () => {
     const chats = await app.history.chats();
     clear(list, ...chats.map((chat: Chat) => h('li', { 'data-test': 'chat', 'data-chat': chat.id, onclick: () => actions.open(chat.id) },
-      h('div', { class: 'title' }, h('span', {}, h('b', { 'data-test': 'chat-title' }, chat.title), chat.kind === 'group' && h('span', { class: 'badge' }, 'group')),
+      h('div', { class: 'title' }, h('span', {}, h('b', { 'data-test': 'chat-title' }, chat.title), chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind)),
         h('time', {}, chat.lastText === '' ? '' : time(chat.lastMs))),
       h('div', { class: 'last' }, h('span', { 'data-test': 'last-message' }, chat.lastText),
         chat.unread > 0 && h('span', { class: 'unread', 'data-test': 'unread' }, String(chat.unread))))));
@@ -60,6 +60,8 @@ export function chatListView(app: ParleyApp, actions: ListActions): HTMLElement 
       h('button', { 'data-test': 'new-chat', onclick: () => prompt('Chat', ['username'], async ([u]) => actions.open((await app.startChat(u!)).id)) }, 'New chat'),
       h('button', { 'data-test': 'new-group', onclick: () => prompt('Create group', ['subject', 'members (usernames, comma separated)'],
         async ([subject, members]) => actions.open((await app.createGroup(subject!, members!.split(','))).id)) }, 'New group'),
+      h('button', { 'data-test': 'new-broadcast', onclick: () => prompt('Create list', ['name', 'recipients (usernames, comma separated)'],
+        async ([name, recipients]) => actions.open((await app.createBroadcast(name!, recipients!.split(','))).id)) }, 'Broadcast'),
       h('button', { 'data-test': 'join-group', onclick: () => prompt('Join', ['invite code'], async ([code]) => actions.open((await app.joinGroup(code!)).id)) }, 'Join')),
     form, search, results, list);
 }

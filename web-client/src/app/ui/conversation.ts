@@ -64,8 +64,9 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
     }),
   ];
   const view = h('section', { class: 'conversation', 'data-test': 'conversation', 'data-chat': chatId },
-    h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.title), chat.kind === 'group' && h('span', { class: 'badge' }, 'group'), h('br'), status),
-      chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info') : directTools(app, chatId, chat.timer)),
+    h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.title), chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind), h('br'), status),
+      chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
+        : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
     messages,
     h('footer', {}, input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
   (view as any).dispose = () => offs.forEach((off) => off());

@@ -2,6 +2,8 @@ package io.parley.web.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.proto.AddContactRequest;
+import io.parley.proto.Request;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -117,6 +119,29 @@ class BrowserConversationTest {
         laptop.waitFor("[data-test=chat]", "sent from my phone");
         laptop.click("[data-test=chat]", "sent from my phone");
         laptop.waitFor("[data-test=message].out [data-test=text]", "sent from my phone");
+    }
+
+    @Test
+    void aBroadcastReachesAsA1to1MessageEachRecipientWhoHasTheSenderAsAContact() throws Exception {
+        WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
+        WebPerson bob = WebPerson.register(browser, WebPerson.uniqueName("bob"));
+        JavaPerson carol = new JavaPerson(vertx, WebPerson.uniqueName("carol"));
+        JavaPerson dave = new JavaPerson(vertx, WebPerson.uniqueName("dave"));
+        bob.startChat(alice.username);
+        JavaPerson.await(carol.client.send(Request.newBuilder().setAddContact(AddContactRequest.newBuilder()
+                .setUsername(alice.username))));
+
+        alice.page.click("[data-test=new-broadcast]").fill("[data-test=new-name]", "Friends")
+                .fill("[data-test=new-recipients]", bob.username + ", " + carol.username + ", " + dave.username)
+                .click("[data-test=new-submit]");
+        alice.page.waitFor("[data-test=conversation-title]", "Friends");
+        alice.send("Party on Friday");
+        bob.waitForMessage("Party on Friday");
+        JavaPerson.eventually("the Java recipient gets the broadcast 1:1", () -> carol.texts.contains("Party on Friday"));
+        alice.page.waitFor("[data-test=notice]", "Not sent to " + dave.username);
+        assertThat(dave.texts).isEmpty();
+        carol.close();
+        dave.close();
     }
 
     private static void screenshot(WebPerson person, String name) {
