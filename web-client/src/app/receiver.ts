@@ -32,6 +32,8 @@ export class Receiver {
   private readonly acks: string[] = [];
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly delivered = new Map<string, string[]>();
+  /** Receipts that came before the answer to their send (rare): applied when it comes. */
+  readonly early = new Map<string, 'delivered' | 'read'>();
 
   constructor(
     private readonly connection: Connection,
@@ -152,9 +154,6 @@ export class Receiver {
       }
     }
   }
-
-  /** Receipts that came before the answer to their send (rare): applied when it comes. */
-  readonly early = new Map<string, 'delivered' | 'read'>();
 
   private async onSystem(envelope: any): Promise<void> {
     if (envelope.groupId !== undefined && Number(envelope.contentType ?? 0) === NOTICE_CONTENT_TYPE) {
