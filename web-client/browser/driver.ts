@@ -67,6 +67,11 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
     const handle = await page(r.name).waitForFunction(callInPage, [r.expression, r.arg], { timeout: timeout(r), polling: 50 });
     return { value: await handle.jsonValue() };
   },
+  /** Answers the next dialog (window.prompt or confirm) of the page with this text. */
+  async answerNextDialog(r) {
+    page(r.name).once('dialog', (dialog) => void dialog.accept(r.text));
+    return {};
+  },
   async texts(r) {
     return { texts: await page(r.name).locator(r.selector).allInnerTexts() };
   },

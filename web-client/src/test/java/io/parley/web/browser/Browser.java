@@ -189,6 +189,12 @@ final class Browser implements AutoCloseable {
             return out;
         }
 
+        /** The next prompt the page opens is answered with this text. */
+        Page answerNextDialog(String text) {
+            call(request("answerNextDialog", name).put("text", text));
+            return this;
+        }
+
         Page reload() {
             call(request("reload", name));
             return this;

@@ -144,6 +144,27 @@ class BrowserConversationTest {
         dave.close();
     }
 
+    @Test
+    void anEditAndADeleteForEveryoneReachTheOtherSide() {
+        WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
+        WebPerson bob = WebPerson.register(browser, WebPerson.uniqueName("bob"));
+        alice.startChat(bob.username);
+        alice.send("See you at 12");
+        alice.send("Bring the maps");
+        bob.page.waitFor("[data-test=chat]", "Bring the maps");
+        bob.openChat(alice.username);
+        bob.waitForMessage("See you at 12");
+        alice.waitForTick("See you at 12", "read");
+
+        alice.page.answerNextDialog("See you at 1");
+        alice.page.click("[data-test=message]:has-text('See you at 12') [data-test=edit]");
+        bob.waitForMessage("See you at 1");
+        bob.page.waitFor("[data-test=message]", "edited");
+        alice.page.click("[data-test=message]:has-text('Bring the maps') [data-test=delete]");
+        bob.waitForMessage("This message was deleted");
+        assertThat(bob.messages()).containsExactly("See you at 1", "This message was deleted");
+    }
+
     private static void screenshot(WebPerson person, String name) {
         person.page.screenshot(Browser.webClientDir().resolveSibling("docs").resolve("screenshots").resolve(name + ".png"));
     }
