@@ -95,7 +95,8 @@ export class ParleyApp {
         for (const b of list.lists ?? []) await this.ensureBroadcast(uuidFromBase64(b.listId), b.name ?? 'Broadcast');
       })
       .catch(() => {});
-    if (this.openChat !== undefined) this.watchPresence(this.openChat);
+    const open = this.openChat;
+    if (open !== undefined) void this.history.chat(open).then((chat) => chat?.kind === 'direct' && this.watchPresence(open));
   }
 
   private onPush(push: any): void {
