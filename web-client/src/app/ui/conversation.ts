@@ -23,7 +23,7 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
     const all = await app.history.messages(chatId);
     const names = new Map<string, string>();
     if (chat.kind === 'group') for (const m of all) if (!m.notice && !names.has(m.from)) names.set(m.from, await app.nameOf(m.from));
-    clear(messages, ...all.map((m) => bubble(app, m, names.get(m.from), m.key === highlight)));
+    clear(messages, ...all.map((m) => bubble(app, m, names.get(m.from), m.key === highlight, chat.kind === 'direct')));
     messages.scrollTop = messages.scrollHeight;
     void app.markRead(chatId);
   };
@@ -74,12 +74,13 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
   return view;
 }
 
-function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighted: boolean): HTMLElement {
+/** One message; edit and delete for everyone only in 1:1 chats (the server has them for 1:1 sends). */
+function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighted: boolean, direct: boolean): HTMLElement {
   if (m.notice) return h('li', { class: `notice ${m.from}`, 'data-test': m.from === 'undecryptable' ? 'undecryptable' : 'notice' }, m.text);
   const tick = m.outgoing && m.tick !== undefined
     ? h('span', { class: `tick ${m.tick}`, 'data-test': 'tick', 'data-tick': m.tick, title: m.tick }, TICKS[m.tick] ?? '')
     : undefined;
-  const editable = m.outgoing && m.serverId !== undefined && !m.deleted && !m.notice;
+  const editable = direct && m.outgoing && m.serverId !== undefined && !m.deleted && !m.notice;
   const tools = editable ? h('span', { class: 'tools' },
     h('button', { title: 'Edit', 'data-test': 'edit', onclick: () => {
       const text = prompt('Edit message', m.text);
