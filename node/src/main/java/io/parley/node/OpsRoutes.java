@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 /**
  * The operator's routes, mounted by the edge: {@code GET /health} (PostgreSQL and Redis reachable:
  * 200, otherwise 503 with the failing check) and {@code GET /metrics} (Prometheus text format).
+ * It also mounts the browser app at {@code /} ({@link WebAppRoutes}).
  */
 final class OpsRoutes {
     private static final long CHECK_TIMEOUT_MS = 2_000;
@@ -33,6 +34,7 @@ final class OpsRoutes {
         return router -> {
             router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(checks));
             router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
+            WebAppRoutes.mount(router);
         };
     }
 }

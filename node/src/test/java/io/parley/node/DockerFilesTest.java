@@ -40,7 +40,10 @@ class DockerFilesTest {
         while (copy.find()) {
             sources.add(copy.group(1));
         }
-        assertThat(sources).containsExactlyInAnyOrder("node/target/lib/", "node/target/parley-node.jar");
+        assertThat(sources).containsExactlyInAnyOrder("node/target/lib/", "node/target/parley-node.jar",
+                "web-client/target/classes/" + WebAppRoutes.CLASSPATH_ROOT + "/");
+        // The web client's build writes where the image copies from and the node reads.
+        assertThat(read("web-client/vite.config.ts")).contains("outDir: 'target/classes/" + WebAppRoutes.CLASSPATH_ROOT + "'");
         assertThat(read("docker/Dockerfile")).contains("io.parley.node.Main");
         assertThat(ROOT.resolve("node/src/main/java/io/parley/node/Main.java")).exists();
     }

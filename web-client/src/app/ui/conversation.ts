@@ -1,0 +1,116 @@
+// One conversation: its header (name, online / last seen / typing, disappearing timer, block or
+// group info), the messages with their ticks (✓ sent, ✓✓ delivered, blue ✓✓ read), edit and
+// delete for everyone on one's own messages, and the composer.
+import type { ParleyApp } from '../client.js';
+import type { Message } from '../data/history.js';
+import { TIMER_NAMES } from '../receiver.js';
+import { clear, h, presenceText, time } from './dom.js';
+
+const TYPING_SHOWN_MS = 10_000;
+const TYPING_RENEW_MS = 3_000;
+const TICKS: Record<string, string> = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
+
+export async function conversationView(app: ParleyApp, chatId: string, onGroupInfo: () => void, highlight?: string): Promise<HTMLElement> {
+  const chat = (await app.history.chat(chatId))!;
+  const status = h('span', { class: 'status', 'data-test': 'status' });
+  const messages = h('ol', { class: 'messages', 'data-test': 'messages' });
+  const input = h('textarea', { rows: 1, placeholder: 'Message', 'data-test': 'composer' });
+  let typingSent = 0;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let presence = '';
+
+  const render = async () => {
+    const all = await app.history.messages(chatId);
+    const names = new Map<string, string>();
+    if (chat.kind === 'group') for (const m of all) if (!m.notice && !names.has(m.from)) names.set(m.from, await app.nameOf(m.from));
+    clear(messages, ...all.map((m) => bubble(app, m, names.get(m.from), m.key === highlight, chat.kind === 'direct')));
+    messages.scrollTop = messages.scrollHeight;
+    void app.markRead(chatId);
+  };
+
+  const send = async () => {
+    const text = input.value;
+    input.value = '';
+    app.typing(chatId, false);
+    typingSent = 0;
+    await app.send(chatId, text);
+  };
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  });
+  input.addEventListener('input', () => {
+    if (Date.now() - typingSent > TYPING_RENEW_MS) {
+      typingSent = Date.now();
+      app.typing(chatId, true);
+    }
+  });
+
+  const offs = [
+    app.events.on('messages', (e) => e.chatId === chatId && void render()),
+    app.events.on('presence', (p) => {
+      if (p.userId !== chatId) return;
+      presence = presenceText(p.online, p.lastSeenMs);
+      if (typingTimer === undefined) status.textContent = presence;
+    }),
+    app.events.on('typing', (t) => {
+      if (t.chatId !== chatId) return;
+      clearTimeout(typingTimer);
+      typingTimer = undefined;
+      status.textContent = t.typing ? 'typing…' : presence;
+      if (t.typing) typingTimer = setTimeout(() => { typingTimer = undefined; status.textContent = presence; }, TYPING_SHOWN_MS);
+    }),
+  ];
+  const view = h('section', { class: 'conversation', 'data-test': 'conversation', 'data-chat': chatId },
+    h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.title), chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind), h('br'), status),
+      chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
+        : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
+    messages,
+    h('footer', {}, input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
+  (view as any).dispose = () => offs.forEach((off) => off());
+  await render();
+  return view;
+}
+
+/** One message; edit and delete for everyone only in 1:1 chats (the server has them for 1:1 sends). */
+function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighted: boolean, direct: boolean): HTMLElement {
+  if (m.notice) return h('li', { class: `notice ${m.from}`, 'data-test': m.from === 'undecryptable' ? 'undecryptable' : 'notice' }, m.text);
+  const tick = m.outgoing && m.tick !== undefined
+    ? h('span', { class: `tick ${m.tick}`, 'data-test': 'tick', 'data-tick': m.tick, title: m.tick }, TICKS[m.tick] ?? '')
+    : undefined;
+  const editable = direct && m.outgoing && m.serverId !== undefined && !m.deleted && !m.notice;
+  const tools = editable ? h('span', { class: 'tools' },
+    h('button', { title: 'Edit', 'data-test': 'edit', onclick: () => {
+      const text = prompt('Edit message', m.text);
+      if (text !== null && text.trim() !== '') app.edit(m, text).catch((e) => app.fail(e));
+    } }, '✎'),
+    h('button', { title: 'Delete for everyone', 'data-test': 'delete', onclick: () => app.deleteForEveryone(m).catch((e) => app.fail(e)) }, '✕')) : undefined;
+  return h('li', { class: `message ${m.outgoing ? 'out' : 'in'}${m.deleted ? ' deleted' : ''}${highlighted ? ' highlight' : ''}`,
+    'data-test': 'message', 'data-key': m.key },
+    name !== undefined && !m.outgoing && h('b', { class: 'from' }, name),
+    h('span', { class: 'text', 'data-test': 'text' }, m.text),
+    h('span', { class: 'meta' }, m.edited && !m.deleted ? 'edited ' : '', time(m.sentMs), ' ', tick ?? '', tools ?? ''));
+}
+
+function directTools(app: ParleyApp, peer: string, timer: string | undefined): HTMLElement {
+  const select = h('select', { 'data-test': 'timer', title: 'Disappearing messages', onchange: () =>
+    app.setDisappearing(peer, select.value).catch((e) => app.fail(e)) },
+    ...Object.entries(TIMER_NAMES).map(([value, label]) => h('option', { value, selected: value === (timer ?? 'OFF') }, `Timer: ${label}`)));
+  let blocked = false;
+  const block = h('button', { 'data-test': 'block', onclick: async () => {
+    try {
+      await app.block(peer, !blocked);
+      blocked = !blocked;
+      block.textContent = blocked ? 'Unblock' : 'Block';
+    } catch (e) {
+      app.fail(e);
+    }
+  } }, 'Block');
+  void app.blocked().then((list) => {
+    blocked = list.includes(peer);
+    block.textContent = blocked ? 'Unblock' : 'Block';
+  }).catch(() => {});
+  return h('div', { class: 'tools' }, select, block);
+}

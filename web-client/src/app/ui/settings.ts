@@ -1,0 +1,38 @@
+// Profile, privacy (last seen audience, read receipts), linking a companion device, and the
+// account's devices.
+import type { ParleyApp } from '../client.js';
+import { readable } from '../net/failure.js';
+import { h } from './dom.js';
+
+export async function settingsView(app: ParleyApp, back: () => void): Promise<HTMLElement> {
+  const error = h('p', { class: 'error' });
+  const saved = h('span', { class: 'hint' });
+  const displayName = h('input', { placeholder: 'display name', value: app.account.username, 'data-test': 'display-name' });
+  const about = h('input', { placeholder: 'about' });
+  const privacy = await app.privacy().catch(() => ({ lastSeen: 'EVERYONE', readReceiptsOff: false }));
+  const lastSeen = h('select', { 'data-test': 'last-seen' }, ...['EVERYONE', 'CONTACTS', 'NOBODY'].map((v) =>
+    h('option', { value: v, selected: v === privacy.lastSeen }, `Last seen: ${v.toLowerCase()}`)));
+  const receipts = h('input', { type: 'checkbox', checked: !privacy.readReceiptsOff });
+  const code = h('code', { 'data-test': 'link-code' });
+  const run = (work: () => Promise<void>) => async () => {
+    error.textContent = '';
+    try {
+      await work();
+      saved.textContent = 'Saved';
+    } catch (e) {
+      error.textContent = readable(e);
+    }
+  };
+  return h('section', { class: 'panel', 'data-test': 'settings-panel' },
+    h('header', {}, h('button', { onclick: back }, '←'), h('b', {}, 'Settings')),
+    h('h3', {}, 'Profile'), displayName, about,
+    h('button', { onclick: run(() => app.setProfile(displayName.value, about.value)) }, 'Save profile'),
+    h('h3', {}, 'Privacy'), lastSeen, h('label', {}, receipts, ' Send and receive read receipts'),
+    h('button', { onclick: run(() => app.setPrivacy(lastSeen.value, !receipts.checked)) }, 'Save privacy'),
+    h('h3', {}, 'Link a device'),
+    h('p', { class: 'hint' }, 'On the other browser choose "Link to an existing account" and enter this code (valid 10 minutes, once).'),
+    h('button', { 'data-test': 'create-link-code', onclick: run(async () => {
+      code.textContent = await app.linkCode();
+    }) }, 'Show a link code'), code,
+    saved, error);
+}

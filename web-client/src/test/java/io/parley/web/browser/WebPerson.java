@@ -1,0 +1,75 @@
+package io.parley.web.browser;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A person in the browser app, doing what a person does: register, open chats, type and send, look. */
+final class WebPerson {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    final String username;
+    final Browser.Page page;
+    UUID user;
+
+    private WebPerson(String username, Browser.Page page) {
+        this.username = username;
+        this.page = page;
+    }
+
+    static String uniqueName(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() % 100_000 + "_" + SEQUENCE.incrementAndGet();
+    }
+
+    /** Opens the app in a new browser context and registers through the welcome screen. */
+    static WebPerson register(Browser browser, String username) {
+        WebPerson person = new WebPerson(username, browser.open(username, WebTestNode.url()));
+        person.page.fill("input[name=username]", username).click("[data-test=request-code]")
+                .waitFor(".hint", "code was sent")
+                .fill("input[name=code]", WebTestNode.CODES.codeFor(username))
+                .click("[data-test=register]");
+        person.waitUntilOnline();
+        person.user = UUID.fromString(person.page.evaluate("() => window.parley.self", null).asText());
+        return person;
+    }
+
+    /** Connected, authenticated, and its keys on the server (others can start sessions with it). */
+    void waitUntilOnline() {
+        page.waitFor("[data-test=connection]", "online");
+        page.waitUntil("() => window.parley && window.parley.keysReady", null);
+    }
+
+    void startChat(String peerUsername) {
+        page.click("[data-test=new-chat]").fill("[data-test=new-username]", peerUsername).click("[data-test=new-submit]");
+        page.waitFor("[data-test=conversation-title]");
+    }
+
+    void openChat(String title) {
+        page.click("[data-test=chat]", title).waitFor("[data-test=conversation-title]", title);
+    }
+
+    void send(String text) {
+        page.fill("[data-test=composer]", text).click("[data-test=send]");
+    }
+
+    void waitForMessage(String text) {
+        page.waitFor("[data-test=message] [data-test=text]", text);
+    }
+
+    List<String> messages() {
+        return page.texts("[data-test=message] [data-test=text]");
+    }
+
+    /** The tick of this person's own message with this text, once it reaches that state. */
+    void waitForTick(String text, String tick) {
+        page.waitUntil("([text, tick]) => [...document.querySelectorAll('[data-test=message]')].some(m =>"
+                + " m.querySelector('[data-test=text]').textContent === text && m.querySelector(`[data-test=tick][data-tick=${tick}]`))",
+                List.of(text, tick));
+    }
+
+    /** Waits until every envelope the server replayed after the last connect was handled. */
+    void waitUntilIdle() {
+        page.waitUntil("() => window.parley.receiver.idle().then(() => true)", Map.of());
+    }
+}
