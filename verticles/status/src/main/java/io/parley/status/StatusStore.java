@@ -46,12 +46,12 @@ final class StatusStore {
                 .mapEmpty());
     }
 
-    /** Live posts this device has a copy of, newest first. */
+    /** Live posts this device has a copy of, and this user's own, newest first. */
     Future<List<Post>> visible(UUID user, int device, long now) {
         return pool.preparedQuery("SELECT p.post_id, p.poster, p.poster_device, p.posted_at, p.expires_at, "
                         + "EXISTS (SELECT 1 FROM status_views v WHERE v.post_id = p.post_id AND v.viewer = $1) AS viewed "
-                        + "FROM status_copies c JOIN status_posts p ON p.post_id = c.post_id "
-                        + "WHERE c.user_id = $1 AND c.device_id = $2 AND p.expires_at > $3 "
+                        + "FROM status_posts p WHERE p.expires_at > $3 AND (p.poster = $1 OR EXISTS (SELECT 1 "
+                        + "FROM status_copies c WHERE c.post_id = p.post_id AND c.user_id = $1 AND c.device_id = $2)) "
                         + "ORDER BY p.posted_at DESC LIMIT " + LIST_LIMIT)
                 .execute(Tuple.of(user, device, now))
                 .map(rows -> {
