@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
                 MessagingCommands.Send.class, MessagingCommands.Receive.class, MessagingCommands.Read.class,
                 MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class,
                 SignalCommands.SafetyNumber.class,
-                GroupCommands.Groups.class, BroadcastCommands.Broadcast.class},
+                GroupCommands.Groups.class, BroadcastCommands.Broadcast.class,
+                StatusCommands.Status.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;
