@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class S3Storage implements BlobStorage {
     private static final int CHUNK_BYTES = 64 * 1024;
     private static final int NOT_FOUND = 404;
+    private static final int CONFLICT = 409;
 
     private final Vertx vertx;
     private final MediaConfig.S3 config;
@@ -60,15 +61,26 @@ final class S3Storage implements BlobStorage {
             try {
                 s3.headBucket(b -> b.bucket(config.bucket()));
             } catch (NoSuchBucketException e) {
-                s3.createBucket(b -> b.bucket(config.bucket()));
+                createBucket();
             } catch (S3Exception e) {
                 if (e.statusCode() != NOT_FOUND) {
                     throw e;
                 }
-                s3.createBucket(b -> b.bucket(config.bucket()));
+                createBucket();
             }
             return null;
         }, false);
+    }
+
+    /** Creates the bucket; another node or verticle creating it at the same moment is fine (409). */
+    private void createBucket() {
+        try {
+            s3.createBucket(b -> b.bucket(config.bucket()));
+        } catch (S3Exception e) {
+            if (e.statusCode() != CONFLICT) {
+                throw e;
+            }
+        }
     }
 
     @Override
