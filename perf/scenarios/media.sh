@@ -9,6 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../bench-node.sh"
 
 export PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx1g}"
 export PARLEY_MEDIA_MAX_MEGABYTES_VIDEO="${PARLEY_MEDIA_MAX_MEGABYTES_VIDEO:-1024}"
+# Any free TURN port: the benchmark does not relay, and 3478 may be taken on a shared machine.
+export PARLEY_TURN_PORT="${PARLEY_TURN_PORT:-0}"
 start_bench_node "$PORT"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -129,8 +129,8 @@ class MediaS3Test {
         try (RawHttp cut = new RawHttp(node.httpPort())) {
             cut.head("PUT", upload.getUploadPath(), Map.of("Content-Length", String.valueOf(bytes.length)));
             cut.body(bytes, 0, part);
-            Await.until(() -> Await.result(media.offset(upload)) == part, "the first third to be staged");
         }
+        Await.until(() -> Await.result(media.offset(upload)) > 0, "the first third to be staged (some of it) after the cut");
 
         Await.result(media.transfer(upload, sealedFile, 1));
         UUID blob = Ids.uuid(upload.getBlobId(), "blob_id");

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,8 @@ public final class MediaHttp {
     private void upload(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         request.pause();
+        AtomicBoolean cut = new AtomicBoolean();
+        ctx.response().closeHandler(v -> cut.set(true));
         Future<SignedUrl> checked = verified(ctx, UrlSigner.UPLOAD).map(url -> {
             String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parseLength(length) > url.maxBytes()) {
@@ -93,14 +96,14 @@ public final class MediaHttp {
             }
             return url;
         });
-        checked.compose(url -> receive(ctx, url).eventually(() -> {
+        checked.compose(url -> receive(ctx, url, cut).eventually(() -> {
                     uploading.remove(url.blobId());
                     return Future.succeededFuture();
                 }))
                 .onFailure(e -> error(ctx, e));
     }
 
-    private Future<Void> receive(RoutingContext ctx, SignedUrl url) {
+    private Future<Void> receive(RoutingContext ctx, SignedUrl url, AtomicBoolean cut) {
         HttpServerRequest request = ctx.request();
         UUID id = url.blobId();
         return store.find(id).compose(found -> {
@@ -125,7 +128,7 @@ public final class MediaHttp {
                 if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                     ctx.response().writeContinue();
                 }
-                return UploadReceiver.receive(request, file, range.start(), row.size())
+                return UploadReceiver.receive(request, file, range.start(), row.size(), cut)
                         .recover(e -> Failure.codeOf(e) == Failure.TOO_LARGE.code()
                                 ? staging.appendAt(id, range.start()).compose(f -> f.close())
                                         .compose(v -> Future.failedFuture(e))

@@ -17,6 +17,8 @@ import java.util.UUID;
  */
 final class Staging {
     private static final int HASH_CHUNK = 256 * 1024;
+    /** Bytes queued for the disk before the socket is paused (Vert.x's default is 128 KiB). */
+    private static final int WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
 
     private final Vertx vertx;
     private final Path folder;
@@ -45,7 +47,8 @@ final class Staging {
     Future<AsyncFile> appendAt(UUID id, long offset) {
         String path = file(id).toString();
         return vertx.fileSystem().open(path, new OpenOptions().setWrite(true).setCreate(true))
-                .compose(file -> vertx.fileSystem().truncate(path, offset).map(v -> file.setWritePos(offset)));
+                .compose(file -> vertx.fileSystem().truncate(path, offset).map(v -> file.setWritePos(offset)
+                        .setWriteQueueMaxSize(WRITE_QUEUE_BYTES)));
     }
 
     /** SHA-256 of the staged bytes, hashed on a worker. */
