@@ -26,6 +26,7 @@ final class UploadReceiver {
     private final long limit;
     private final Promise<Long> done = Promise.promise();
     private long received;
+    private boolean overflowed;
     private Buffer pending = Buffer.buffer(WRITE_BATCH);
 
     private final AtomicBoolean cutBefore;
@@ -64,15 +65,17 @@ final class UploadReceiver {
     }
 
     private void chunk(Buffer bytes) {
-        if (done.future().isComplete()) {
+        if (overflowed || done.future().isComplete()) {
             return;
         }
         received += bytes.length();
         if (start + received > limit) {
             request.pause();
             request.handler(null);
-            done.fail(Failure.TOO_LARGE.exception("the upload is larger than the " + limit + " bytes reserved"));
-            file.close();
+            // Failed once the file is closed, so that no write of this request lands after the caller cuts it back.
+            file.close().onComplete(closed -> done.tryFail(Failure.TOO_LARGE.exception("the upload is larger than the "
+                    + limit + " bytes reserved")));
+            overflowed = true;
             return;
         }
         pending.appendBuffer(bytes);
@@ -94,7 +97,7 @@ final class UploadReceiver {
     }
 
     private void finish(Throwable failure) {
-        if (done.future().isComplete()) {
+        if (overflowed || done.future().isComplete()) {
             return;
         }
         // Closing flushes what was written: a cut connection leaves those bytes to resume from.
