@@ -150,6 +150,11 @@ public final class ParleyClient {
         return vertx;
     }
 
+    /** The server this client connects to now (HTTP calls such as media transfers go to the same one). */
+    public ServerAddress server() {
+        return servers.get(current);
+    }
+
     public DeviceCredentials credentials() {
         return credentials;
     }

@@ -31,9 +31,19 @@ final class SecureDevice {
     }
 
     SecureDevice(Vertx vertx, DeviceCredentials credentials, Path state, SecureMessenger.Options options) {
+        this(vertx, credentials, state, options, TestNode.address());
+    }
+
+    /** A device of a node other than the shared test node. */
+    SecureDevice(Vertx vertx, DeviceCredentials credentials, Path state, ServerAddress server) {
+        this(vertx, credentials, state, SecureMessenger.Options.defaults(), server);
+    }
+
+    SecureDevice(Vertx vertx, DeviceCredentials credentials, Path state, SecureMessenger.Options options,
+            ServerAddress server) {
         this.credentials = credentials;
         this.state = state;
-        this.client = ParleyClient.create(vertx, TestNode.address(), credentials);
+        this.client = ParleyClient.create(vertx, server, credentials);
         this.secure = SecureMessenger.create(client, state, options)
                 .onMessage(messages::add)
                 .onDecryptionError(failures::add)

@@ -30,8 +30,17 @@ final class TestNode {
         return node;
     }
 
+    /** A node of the test's own, with extra configuration and its own clock; the caller closes it. */
+    static ParleyNode start(Map<String, String> extra, java.time.Clock clock) {
+        return start(extra, NodeHooks.none().withSender(vertx -> CODES).withClock(clock));
+    }
+
     /** A node of the test's own, with extra configuration; the caller closes it. */
     static ParleyNode start(Map<String, String> extra) {
+        return start(extra, NodeHooks.none().withSender(vertx -> CODES).withClock(CLOCK));
+    }
+
+    private static ParleyNode start(Map<String, String> extra, NodeHooks hooks) {
         Path data;
         try {
             data = Files.createTempDirectory("parley-test-node");
@@ -43,8 +52,7 @@ final class TestNode {
                 "limits.userPerSecond", "5000", "limits.userBurst", "20000",
                 "messaging.sweepSeconds", "1", "presence.sweepSeconds", "1", "presence.onlineTtlSeconds", "3"));
         flags.putAll(extra);
-        return ParleyNode.start(NodeConfig.load(Optional.empty(), Map.of(), flags),
-                NodeHooks.none().withSender(vertx -> CODES).withClock(CLOCK));
+        return ParleyNode.start(NodeConfig.load(Optional.empty(), Map.of(), flags), hooks);
     }
 
     static ServerAddress address() {

@@ -27,6 +27,10 @@ public final class Addresses {
     public static final String MESSAGING_DELIVER_SHARED = PREFIX + "messaging.deliver-shared";
     /** messaging: a page of a device's inbox, for replay. Body: InboxPageRequest; reply: InboxPage. */
     public static final String MESSAGING_INBOX_PAGE = PREFIX + "messaging.inbox-page";
+    /** media: keep a blob while a holder (a status post) needs it. Body: MediaPinRequest; reply: Ok. */
+    public static final String MEDIA_PIN = PREFIX + "media.pin";
+    /** media: a holder's blobs are no longer needed; unpinned ones are deleted. Body: MediaReleaseRequest; reply: MediaReleased. */
+    public static final String MEDIA_RELEASE = PREFIX + "media.release";
     /** Published: a block or contact between two users changed. Body: RelationChanged. */
     public static final String RELATION_EVENTS = PREFIX + "events.relation";
     /** Published: a device connected, disconnected, was linked or removed. Body: DeviceEvent. */

@@ -9,6 +9,8 @@ import io.parley.proto.CommonProto;
 import io.parley.proto.FramesProto;
 import io.parley.proto.GroupsProto;
 import io.parley.proto.KeysProto;
+import io.parley.proto.MediaProto;
+import io.parley.proto.StatusProto;
 import io.parley.proto.MessagingProto;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -21,7 +23,9 @@ public final class Contracts {
             BusProto.getDescriptor(),
             KeysProto.getDescriptor(),
             GroupsProto.getDescriptor(),
-            CallsProto.getDescriptor());
+            CallsProto.getDescriptor(),
+            MediaProto.getDescriptor(),
+            StatusProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

@@ -36,7 +36,9 @@ public record NodeConfig(
         Cluster cluster,
         TurnConfig turn,
         List<String> callsTurnUrls,
-        io.parley.calls.CallLifecycleConfig calls) {
+        io.parley.calls.CallLifecycleConfig calls,
+        io.parley.media.MediaConfig media,
+        io.parley.status.StatusConfig status) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -75,7 +77,7 @@ public record NodeConfig(
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
                 accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster, turn,
-                callsTurnUrls, calls);
+                callsTurnUrls, calls, media, status);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -208,7 +210,7 @@ public record NodeConfig(
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
                 positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v),
                 TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")),
-                CallSettings.from(v));
+                CallSettings.from(v), MediaSettings.from(v, data), StatusSettings.from(v));
     }
 
     @SuppressWarnings("unchecked")
@@ -287,6 +289,8 @@ public record NodeConfig(
                         "life of a device's online entry between renewals by the sweep")));
         keys.addAll(TurnSettings.KEYS);
         keys.addAll(CallSettings.KEYS);
+        keys.addAll(MediaSettings.KEYS);
+        keys.addAll(StatusSettings.KEYS);
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

@@ -24,6 +24,9 @@ import io.parley.turn.TurnVerticle;
 import io.parley.calls.CallsConfig;
 import io.parley.calls.CallsVerticle;
 import io.parley.calls.CallLifecycleVerticle;
+import io.parley.media.MediaHttp;
+import io.parley.media.MediaVerticle;
+import io.parley.status.StatusVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -218,7 +221,14 @@ public final class ParleyNode implements AutoCloseable {
                     limits.heartbeatSeconds(), limits.idleTimeoutSeconds(), EDGE_AUTH_TIMEOUT_SECONDS,
                     EDGE_WRITE_QUEUE_BYTES, EDGE_REQUEST_TIMEOUT_MS, new EdgeConfig.RateLimits(limits.userPerSecond(),
                     limits.userBurst(), limits.ipPerSecond(), limits.ipBurst()));
-            deployments.add(vertx.deployVerticle(() -> new SessionsVerticle(edge, redis, localDevices, opsRoutes),
+            // The media role's HTTP side shares the edge's server when this node runs both.
+            Handler<Router> media = config.hasRole(Roles.MEDIA)
+                    ? MediaHttp.routes(vertx, postgres, poolOptions, config.media(), clock) : router -> { };
+            Handler<Router> nodeRoutes = router -> {
+                opsRoutes.handle(router);
+                media.handle(router);
+            };
+            deployments.add(vertx.deployVerticle(() -> new SessionsVerticle(edge, redis, localDevices, nodeRoutes),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.EDGE)))
                     .recover(e -> Future.failedFuture(isBindFailure(e)
                             ? new NodeStartException("HTTP port " + httpPort + " on " + config.httpHost()
@@ -240,6 +250,14 @@ public final class ParleyNode implements AutoCloseable {
         if (config.hasRole(Roles.CALLS)) {
             deployments.add(vertx.deployVerticle(() -> new CallLifecycleVerticle(postgres, poolOptions, redis, config.calls(),
                     clock), new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
+        }
+        if (config.hasRole(Roles.MEDIA)) {
+            deployments.add(vertx.deployVerticle(() -> new MediaVerticle(postgres, poolOptions, config.media(), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.MEDIA))));
+        }
+        if (config.hasRole(Roles.STATUS)) {
+            deployments.add(vertx.deployVerticle(() -> new StatusVerticle(postgres, poolOptions, config.status(), clock),
+                    new DeploymentOptions().setInstances(config.instancesOf(Roles.STATUS))));
         }
         return Future.all(deployments);
     }

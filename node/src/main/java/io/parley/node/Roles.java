@@ -13,8 +13,11 @@ final class Roles {
     static final String GROUPS = "groups";
     static final String TURN = "turn";
     static final String CALLS = "calls";
+    static final String MEDIA = "media";
+    static final String STATUS = "status";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS, TURN, CALLS);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS, TURN, CALLS,
+            MEDIA, STATUS);
 
     private Roles() {
     }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                 MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class,
                 SignalCommands.SafetyNumber.class,
                 GroupCommands.Groups.class, BroadcastCommands.Broadcast.class,
-                CallCommands.Call.class, CallCommands.Answer.class, CallCommands.History.class},
+                CallCommands.Call.class, CallCommands.Answer.class, CallCommands.History.class,
+                StatusCommands.Status.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;

@@ -41,14 +41,25 @@ final class MessagingCommands {
         @Option(names = "--to", required = true, description = "username or +E164 phone")
         String to;
 
-        @Parameters(index = "0", description = "the text")
+        @Parameters(index = "0", arity = "0..1", description = "the text (with --file: its caption)")
         String text;
+
+        @Option(names = "--file", description = "send this file as an end-to-end encrypted attachment")
+        java.nio.file.Path file;
 
         @Override
         public Integer call() throws Exception {
+            if (text == null && file == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "give the TEXT to send, or --file PATH");
+            }
+            if (file != null && !java.nio.file.Files.isReadable(file)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "cannot read --file " + file);
+            }
             ParleyClient client = main.connect();
             UUID recipient = Ids.uuid(main.resolve(client, to), "user_id");
-            SendMessageResponse sent = ClientMain.await(Sealing.sending(client, main.state).send(recipient, Sealing.seal(text)));
+            SecureMessenger secure = Sealing.sending(client, main.state);
+            SendMessageResponse sent = ClientMain.await(file == null ? secure.send(recipient, Sealing.seal(text))
+                    : Sealing.sendFile(secure, recipient, file, text == null ? "" : text));
             String id = State.id(sent.getMessageId());
             main.out.println(main.json ? new JsonObject().put("messageId", id).put("status", "sent")
                     .put("serverTimestampMs", sent.getServerTimestampMs()).encode()
@@ -82,9 +93,30 @@ final class MessagingCommands {
             Messenger messenger = secure.messenger();
             Quiet quiet = new Quiet(client, waitSeconds * 1000L);
             List<Future<Void>> receipts = new ArrayList<>();
+            io.parley.client.media.Attachments attachments = new io.parley.client.media.Attachments(secure);
+            List<Future<Void>> saving = new ArrayList<>();
             secure.onMessage(incoming -> {
                 Envelope envelope = incoming.envelope();
-                main.out.println(line(envelope).put("text", Sealing.open(incoming.plaintext())).encode());
+                io.parley.proto.MessageContent content = io.parley.client.media.MessageContents.decode(incoming.plaintext());
+                JsonObject shown = line(envelope).put("text", content.getText());
+                if (!content.getStatusPostId().isEmpty()) {
+                    shown.put("statusReplyTo", State.id(content.getStatusPostId()));
+                }
+                if (content.getAttachmentsCount() > 0) {
+                    // Printed once the files are saved (or failed), so the line names what is on disk.
+                    saving.add(Sealing.saveAll(attachments, content, main.state, State.id(envelope.getMessageId()))
+                            .map(files -> {
+                                main.out.println(shown.put("files", files).encode());
+                                return (Void) null;
+                            })
+                            .recover(e -> {
+                                main.out.println(shown.put("fileError", e.getMessage()).encode());
+                                return Future.succeededFuture();
+                            })
+                            .onComplete(done -> quiet.restart()));
+                } else {
+                    main.out.println(shown.encode());
+                }
                 if (envelope.getKind() == Envelope.Kind.MESSAGE) {
                     log.add(Ids.uuid(envelope.getMessageId(), "message_id"), incoming.sender());
                     if (!incoming.sender().equals(self)) {
@@ -117,8 +149,10 @@ final class MessagingCommands {
             } catch (java.util.concurrent.TimeoutException e) {
                 main.err.println("stopping after " + maxSeconds + " s");
             }
+            ClientMain.await(client.onContext(() -> Future.join(new ArrayList<>(saving)).transform(v -> Future.succeededFuture())));
             ClientMain.await(client.onContext(() -> Future.join(new ArrayList<>(receipts))
                     .transform(done -> messenger.flushAcks())));
+            ClientMain.await(attachments.close());
             ClientMain.await(client.close());
             log.save();
             return 0;

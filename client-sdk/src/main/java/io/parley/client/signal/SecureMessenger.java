@@ -174,6 +174,22 @@ public final class SecureMessenger {
         return messenger.send(user, plaintext);
     }
 
+    /**
+     * One device's ciphertext of {@code plaintext} on this device's Signal session with it (built from
+     * a bundle when there is none), for contents that do not travel as a message, such as status copies.
+     */
+    public Future<OutgoingEnvelope> sealFor(UUID user, int device, byte[] plaintext) {
+        return seal(user, device, plaintext);
+    }
+
+    /** Decrypts a ciphertext that {@code sender}'s device made with {@link #sealFor} for this device. */
+    public Future<byte[]> openFrom(UUID sender, int senderDevice, int contentType, byte[] ciphertext) {
+        if (contentType != ContentTypes.SIGNAL_MESSAGE && contentType != ContentTypes.PREKEY_MESSAGE) {
+            return Future.failedFuture(new ParleyException(400, "not a Signal ciphertext: content type " + contentType));
+        }
+        return blocking(() -> decrypt(address(sender, senderDevice), contentType, ciphertext));
+    }
+
     /** The 60-digit safety number with this user, in groups of five (compare it on both phones). */
     public Future<String> safetyNumber(UUID user) {
         return SafetyNumbers.of(client, store, keys, user);
