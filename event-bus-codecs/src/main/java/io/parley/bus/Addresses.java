@@ -34,6 +34,15 @@ public final class Addresses {
     /** Published locally on each node: another node left the cluster. Body: NodeLeft. */
     public static final String NODE_LEFT = PREFIX + "events.node-left";
 
+    /** Sent to events: a message was committed. Body: MessageStored. */
+    public static final String EVENTS_MESSAGE = PREFIX + "events.message";
+    /** Sent to events: a receipt was accepted. Body: ReceiptSent. */
+    public static final String EVENTS_RECEIPT = PREFIX + "events.receipt";
+    /** Sent to events: an account was registered, disabled or enabled. Body: AccountEvent. */
+    public static final String EVENTS_ACCOUNT = PREFIX + "events.account";
+    /** Sent to events: envelopes wait for devices that are not connected. Body: OfflineDevices. */
+    public static final String EVENTS_OFFLINE = PREFIX + "events.offline";
+
     private Addresses() {
     }
 

@@ -6,6 +6,7 @@ import io.parley.proto.AccountsProto;
 import io.parley.proto.BusProto;
 import io.parley.proto.CallsProto;
 import io.parley.proto.CommonProto;
+import io.parley.proto.EventsProto;
 import io.parley.proto.FramesProto;
 import io.parley.proto.GroupsProto;
 import io.parley.proto.KeysProto;
@@ -21,7 +22,8 @@ public final class Contracts {
             BusProto.getDescriptor(),
             KeysProto.getDescriptor(),
             GroupsProto.getDescriptor(),
-            CallsProto.getDescriptor());
+            CallsProto.getDescriptor(),
+            EventsProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

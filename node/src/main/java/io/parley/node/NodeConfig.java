@@ -35,7 +35,8 @@ public record NodeConfig(
         int presenceOnlineTtlSeconds,
         Cluster cluster,
         TurnConfig turn,
-        List<String> callsTurnUrls) {
+        List<String> callsTurnUrls,
+        OpsSettings.Ops ops) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -74,7 +75,7 @@ public record NodeConfig(
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
                 accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster, turn,
-                callsTurnUrls);
+                callsTurnUrls, ops);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -206,7 +207,7 @@ public record NodeConfig(
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
                 positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v),
-                TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")));
+                TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")), OpsSettings.from(v));
     }
 
     @SuppressWarnings("unchecked")
@@ -284,6 +285,7 @@ public record NodeConfig(
                 new ConfigKey("presence.onlineTtlSeconds", ConfigKey.Type.INT, 300,
                         "life of a device's online entry between renewals by the sweep")));
         keys.addAll(TurnSettings.KEYS);
+        keys.addAll(OpsSettings.KEYS);
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

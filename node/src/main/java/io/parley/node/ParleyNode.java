@@ -22,6 +22,8 @@ import io.parley.sessions.SessionsVerticle;
 import io.parley.turn.TurnVerticle;
 import io.parley.calls.CallsConfig;
 import io.parley.calls.CallsVerticle;
+import io.parley.events.EventsVerticle;
+import io.parley.bus.Meters;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -137,6 +139,7 @@ public final class ParleyNode implements AutoCloseable {
             vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
         }
         Contracts.registerCodecs(vertx);
+        Meters.bind(vertx, io.vertx.micrometer.backends.BackendRegistries.getNow(registry));
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
         installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
@@ -227,6 +230,10 @@ public final class ParleyNode implements AutoCloseable {
             CallsConfig calls = new CallsConfig(config.turn().secret(), config.turn().credentialLifetime(), this::turnUrls);
             deployments.add(vertx.deployVerticle(() -> new CallsVerticle(calls, clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
+        }
+        if (config.hasRole(Roles.EVENTS)) {
+            deployments.add(vertx.deployVerticle(() -> new EventsVerticle(config.ops().events(), postgres, poolOptions,
+                    redis, nodeId), new DeploymentOptions().setInstances(config.instancesOf(Roles.EVENTS))));
         }
         return Future.all(deployments);
     }

@@ -13,8 +13,10 @@ final class Roles {
     static final String GROUPS = "groups";
     static final String TURN = "turn";
     static final String CALLS = "calls";
+    static final String EVENTS = "events";
 
-    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS, TURN, CALLS);
+    static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS, TURN, CALLS,
+            EVENTS);
 
     private Roles() {
     }

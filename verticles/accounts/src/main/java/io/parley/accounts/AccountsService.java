@@ -7,6 +7,7 @@ import io.parley.bus.DevicePusher;
 import io.parley.bus.Failure;
 import io.parley.bus.Ids;
 import io.parley.proto.Account;
+import io.parley.proto.AccountEvent;
 import io.parley.proto.Authenticate;
 import io.parley.proto.DeviceCredentials;
 import io.parley.proto.DeviceEvent;
@@ -81,7 +82,10 @@ final class AccountsService {
                                         Secrets.hash(salt, secret)))
                                 .map(check)))
                 .map(check -> switch (check) {
-                    case OK -> credentials(userId, Caller.PRIMARY_DEVICE, secret);
+                    case OK -> {
+                        announce(userId, AccountEvent.Kind.REGISTERED);
+                        yield credentials(userId, Caller.PRIMARY_DEVICE, secret);
+                    }
                     case WRONG -> throw Failure.UNAUTHORIZED.exception("wrong verification code");
                     case EXPIRED -> throw Failure.GONE.exception("verification code has expired");
                     case NONE -> throw Failure.NOT_FOUND.exception("no verification code was requested for " + identifier);
@@ -166,6 +170,12 @@ final class AccountsService {
         store.devices(userId).onSuccess(devices -> pusher.push(
                 devices.stream().map(d -> DevicePusher.ref(userId, d.deviceId())).toList(),
                 Push.newBuilder().setDevicesChanged(deviceList(devices)).build()));
+    }
+
+    /** Tells the events verticle, fire-and-forget, that an account was created, disabled or enabled. */
+    void announce(UUID userId, AccountEvent.Kind kind) {
+        vertx.eventBus().send(Addresses.EVENTS_ACCOUNT, AccountEvent.newBuilder().setUserId(Ids.bytes(userId))
+                .setKind(kind).setAtMs(clock.millis()).build());
     }
 
     Future<Integer> deleteExpiredCodes() {

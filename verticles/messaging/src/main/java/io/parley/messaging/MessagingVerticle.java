@@ -47,7 +47,8 @@ public final class MessagingVerticle extends VerticleBase {
         SendChecks checks = new SendChecks(vertx);
         MessagingService messaging = new MessagingService(store,
                 new InboxWriter(store, config.maxBatchRows(), config.maxCommitsInFlight()), checks,
-                new DevicePusher(vertx, new DeviceRoutes(Redis.createClient(vertx, redisOptions))), config, clock);
+                new DevicePusher(vertx, new DeviceRoutes(Redis.createClient(vertx, redisOptions))), config, clock,
+                event -> vertx.eventBus().send(Addresses.EVENTS_MESSAGE, event));
 
         vertx.setPeriodic(config.sweepInterval().toMillis(), id -> messaging.sweep()
                 .onSuccess(n -> {
