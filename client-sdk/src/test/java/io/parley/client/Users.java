@@ -21,7 +21,12 @@ final class Users {
     }
 
     static DeviceCredentials register(Vertx vertx, String username) {
-        AccountsApi api = new AccountsApi(vertx, TestNode.address());
+        return register(vertx, TestNode.address(), username);
+    }
+
+    /** Registers on a node of the test's own (started with TestNode.start). */
+    static DeviceCredentials register(Vertx vertx, ServerAddress server, String username) {
+        AccountsApi api = new AccountsApi(vertx, server);
         Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(username).build()));
         DeviceCredentials credentials = Await.result(api.register(RegisterRequest.newBuilder().setUsername(username)
                 .setCode(TestNode.CODES.codeFor(username)).setDeviceName("phone").build()));
