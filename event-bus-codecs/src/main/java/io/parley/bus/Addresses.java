@@ -42,6 +42,14 @@ public final class Addresses {
     public static final String EVENTS_ACCOUNT = PREFIX + "events.account";
     /** Sent to events: envelopes wait for devices that are not connected. Body: OfflineDevices. */
     public static final String EVENTS_OFFLINE = PREFIX + "events.offline";
+    /** accounts: a page of accounts for the operator. Body: AdminUsersRequest; reply: AdminUsers. */
+    public static final String ADMIN_USERS = PREFIX + "admin.users";
+    /** accounts: one account's devices for the operator. Body: AdminDevicesRequest; reply: AdminDevices. */
+    public static final String ADMIN_DEVICES = PREFIX + "admin.devices";
+    /** accounts: disable or enable an account. Body: AdminDisableRequest; reply: AdminDisabled. */
+    public static final String ADMIN_DISABLE = PREFIX + "admin.disable";
+    /** messaging: inbox depths for the operator. Body: InboxDepthsRequest; reply: InboxDepths. */
+    public static final String ADMIN_INBOX_DEPTHS = PREFIX + "admin.inbox-depths";
 
     private Addresses() {
     }

@@ -3,6 +3,7 @@ package io.parley.bus;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
 import io.parley.proto.AccountsProto;
+import io.parley.proto.AdminProto;
 import io.parley.proto.BusProto;
 import io.parley.proto.CallsProto;
 import io.parley.proto.CommonProto;
@@ -23,7 +24,8 @@ public final class Contracts {
             KeysProto.getDescriptor(),
             GroupsProto.getDescriptor(),
             CallsProto.getDescriptor(),
-            EventsProto.getDescriptor());
+            EventsProto.getDescriptor(),
+            AdminProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

@@ -24,10 +24,19 @@ public final class DevicePusher {
     private final Vertx vertx;
     private final DeviceRoutes routes;
     private final java.util.ArrayDeque<Future<Runnable>> inOrder = new java.util.ArrayDeque<>();
+    private final io.micrometer.core.instrument.Counter live;
+    private final io.micrometer.core.instrument.Counter offline;
 
     public DevicePusher(Vertx vertx, DeviceRoutes routes) {
         this.vertx = vertx;
         this.routes = routes;
+        io.micrometer.core.instrument.MeterRegistry registry = Meters.of(vertx);
+        this.live = io.micrometer.core.instrument.Counter.builder("parley.deliveries").tag("to", "connected")
+                .description("pushes routed to devices: to connected devices, or left in the inbox of offline ones")
+                .register(registry);
+        this.offline = io.micrometer.core.instrument.Counter.builder("parley.deliveries").tag("to", "offline")
+                .description("pushes routed to devices: to connected devices, or left in the inbox of offline ones")
+                .register(registry);
     }
 
     public static DeviceRef ref(UUID userId, int deviceId) {
@@ -59,6 +68,8 @@ public final class DevicePusher {
                     offline.addDevices(devices.get(i));
                 }
             }
+            live.increment(count);
+            this.offline.increment(devices.size() - count);
             if (offline != null) {
                 // Fire-and-forget to one events verticle, which may wake these devices by push.
                 vertx.eventBus().send(Addresses.EVENTS_OFFLINE, offline.build());

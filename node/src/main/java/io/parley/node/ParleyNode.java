@@ -143,7 +143,13 @@ public final class ParleyNode implements AutoCloseable {
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
         installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
-        await(deploy(OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry)), "deploying verticles");
+        NodeMeters.register(Meters.of(vertx), localDevices, () -> turn == null ? null : turn.stats());
+        Handler<Router> opsRoutes = OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry);
+        AdminRoutes admin = new AdminRoutes(vertx, AdminToken.resolve(config.ops().adminToken(), data.root()));
+        await(deploy(router -> {
+            opsRoutes.handle(router);
+            admin.mount(router);
+        }), "deploying verticles");
         LOG.info("node {} of installation {} started in {} ms with roles {}", nodeId, installationId,
                 (System.nanoTime() - began) / 1_000_000, config.roles());
         LOG.info("Parley ready on http://{}:{}", displayHost(), httpPort);

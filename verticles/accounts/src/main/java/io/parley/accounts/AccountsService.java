@@ -95,9 +95,13 @@ final class AccountsService {
 
     Future<Ok> authenticate(Authenticate request) {
         UUID userId = Ids.uuid(request.getUserId(), "user_id");
-        return store.deviceSecret(userId, request.getDeviceId()).map(stored -> {
-            if (stored.isEmpty() || !Secrets.matches(stored.get()[0], stored.get()[1], request.getPassword())) {
+        return store.credential(userId, request.getDeviceId()).map(stored -> {
+            if (stored.isEmpty() || !Secrets.matches(stored.get().salt(), stored.get().hash(), request.getPassword())) {
                 throw Failure.UNAUTHORIZED.exception("unknown device or wrong credential");
+            }
+            // Told only to a caller holding the device's credential.
+            if (stored.get().disabled()) {
+                throw Failure.FORBIDDEN.exception("this account is disabled by the operator");
             }
             return OK;
         });
