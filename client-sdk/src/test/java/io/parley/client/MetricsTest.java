@@ -74,6 +74,31 @@ class MetricsTest {
                 - value(before, "parley_deliveries_total{to=\"offline\"}")).isGreaterThanOrEqualTo(5);
     }
 
+    @Test
+    void theGrafanaDashboardQueriesOnlyMetricsAndLabelsTheNodeExposes() throws Exception {
+        String text = scrape();
+        io.vertx.core.json.JsonObject dashboard = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "docker", "grafana-dashboard.json")));
+        List<String> exprs = new ArrayList<>();
+        dashboard.getJsonArray("panels").forEach(p -> ((io.vertx.core.json.JsonObject) p).getJsonArray("targets")
+                .forEach(t -> exprs.add(((io.vertx.core.json.JsonObject) t).getString("expr"))));
+        assertThat(exprs).hasSizeGreaterThan(10);
+        for (String expr : exprs) {
+            Matcher metric = Pattern.compile("\\b((?:parley|vertx)_[a-z_]+)").matcher(expr);
+            assertThat(metric.find()).as(expr).isTrue();
+            Matcher line = Pattern.compile("(?m)^" + metric.group(1) + "(\\{[^}]*\\})? ").matcher(text);
+            assertThat(line.find()).as("%s is exposed", metric.group(1)).isTrue();
+            Matcher by = Pattern.compile("by \\(([a-z_, ]+)\\)").matcher(expr);
+            if (by.find() && line.group(1) != null) {
+                for (String label : by.group(1).split(",\\s*")) {
+                    if (!label.equals("instance") && !label.equals("le")) {
+                        assertThat(line.group(1)).as("label %s of %s", label, metric.group(1)).contains(label + "=");
+                    }
+                }
+            }
+        }
+    }
+
     /** The sum of a sample's values over every line that starts with this name (and label set, if given). */
     static double value(String text, String sample) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + "(\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$").matcher(text);
