@@ -50,6 +50,10 @@ public final class Addresses {
     public static final String ADMIN_DISABLE = PREFIX + "admin.disable";
     /** messaging: inbox depths for the operator. Body: InboxDepthsRequest; reply: InboxDepths. */
     public static final String ADMIN_INBOX_DEPTHS = PREFIX + "admin.inbox-depths";
+    /** accounts: store an account's encrypted backup. Body: BackupPut; reply: BackupInfo. */
+    public static final String ACCOUNTS_BACKUP_PUT = PREFIX + "accounts.backup-put";
+    /** accounts: fetch (or delete) an account's backup. Body: BackupGet; reply: BackupBlob (BackupInfo on delete). */
+    public static final String ACCOUNTS_BACKUP_GET = PREFIX + "accounts.backup-get";
 
     private Addresses() {
     }

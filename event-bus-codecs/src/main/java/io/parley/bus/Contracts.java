@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
 import io.parley.proto.AccountsProto;
 import io.parley.proto.AdminProto;
+import io.parley.proto.BackupProto;
 import io.parley.proto.BusProto;
 import io.parley.proto.CallsProto;
 import io.parley.proto.CommonProto;
@@ -25,7 +26,8 @@ public final class Contracts {
             GroupsProto.getDescriptor(),
             CallsProto.getDescriptor(),
             EventsProto.getDescriptor(),
-            AdminProto.getDescriptor());
+            AdminProto.getDescriptor(),
+            BackupProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

@@ -37,7 +37,7 @@ final class OpsSettings {
             new ConfigKey("push.apnsKeyFile", ConfigKey.Type.STRING, "", "the APNs token key (.p8, PEM)"),
             new ConfigKey("push.apnsTopic", ConfigKey.Type.STRING, "", "the app's bundle id"),
             new ConfigKey("push.apnsUrl", ConfigKey.Type.STRING, "https://api.push.apple.com", "APNs base URL"),
-            new ConfigKey("backup.maxBytes", ConfigKey.Type.INT, 64 * 1024 * 1024,
+            new ConfigKey("backup.maxBytes", ConfigKey.Type.INT, io.parley.accounts.AccountsConfig.DEFAULT_BACKUP_MAX_BYTES,
                     "largest encrypted backup an account may store (bigger ones get 413)"),
             new ConfigKey("admin.token", ConfigKey.Type.STRING, "",
                     "bearer token of the admin API (16+ characters); empty: a random one in DATA/admin-token"));

@@ -146,9 +146,11 @@ public final class ParleyNode implements AutoCloseable {
         NodeMeters.register(Meters.of(vertx), localDevices, () -> turn == null ? null : turn.stats());
         Handler<Router> opsRoutes = OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry);
         AdminRoutes admin = new AdminRoutes(vertx, AdminToken.resolve(config.ops().adminToken(), data.root()));
+        BackupRoutes backups = new BackupRoutes(vertx, config.ops().backupMaxBytes());
         await(deploy(router -> {
             opsRoutes.handle(router);
             admin.mount(router);
+            backups.mount(router);
         }), "deploying verticles");
         LOG.info("node {} of installation {} started in {} ms with roles {}", nodeId, installationId,
                 (System.nanoTime() - began) / 1_000_000, config.roles());
@@ -186,7 +188,7 @@ public final class ParleyNode implements AutoCloseable {
         PoolOptions poolOptions = new PoolOptions().setMaxSize(config.postgresPoolSize());
         if (config.hasRole(Roles.ACCOUNTS)) {
             deployments.add(vertx.deployVerticle(() -> new AccountsVerticle(postgres, poolOptions, redis,
-                    config.accounts().limits(), verificationSender, clock),
+                    config.accounts().limits().withBackupMaxBytes(config.ops().backupMaxBytes()), verificationSender, clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.ACCOUNTS))));
         }
         if (config.hasRole(Roles.MESSAGING)) {
