@@ -38,8 +38,9 @@ final class BackupRoutes {
     }
 
     void mount(Router router) {
-        router.put("/v1/backup").handler(this::refuseDeclaredOversize)
-                .handler(BodyHandler.create().setBodyLimit(maxBytes).setHandleFileUploads(false))
+        // Two routes: Vert.x wants the body handler first on its route.
+        router.put("/v1/backup").handler(this::refuseDeclaredOversize);
+        router.put("/v1/backup").handler(BodyHandler.create().setBodyLimit(maxBytes).setHandleFileUploads(false))
                 .handler(this::put).failureHandler(this::failed);
         router.get("/v1/backup").handler(ctx -> authenticated(ctx).compose(device -> request(Addresses.ACCOUNTS_BACKUP_GET,
                         BackupGet.newBuilder().setUserId(Ids.bytes(device.userId())).build()))

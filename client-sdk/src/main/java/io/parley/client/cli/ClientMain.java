@@ -29,7 +29,9 @@ import picocli.CommandLine.Option;
                 MessagingCommands.Send.class, MessagingCommands.Receive.class, MessagingCommands.Read.class,
                 MessagingCommands.PresenceOf.class, MessagingCommands.Typing.class,
                 SignalCommands.SafetyNumber.class,
-                GroupCommands.Groups.class, BroadcastCommands.Broadcast.class},
+                GroupCommands.Groups.class, BroadcastCommands.Broadcast.class,
+                BackupCommands.Backup.class, BackupCommands.Restore.class, BackupCommands.History.class,
+                BackupCommands.Settings.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;
