@@ -27,6 +27,8 @@ final class MessagingMeters {
     private final Counter sendFailures;
     private final Counter inboxRows;
     private final AtomicLong depth;
+    /** The sent counters by kind and group flag, looked up once each rather than on every send. */
+    private final java.util.Map<String, Counter> sent = new java.util.HashMap<>();
 
     MessagingMeters(Vertx vertx) {
         registry = Meters.of(vertx);
@@ -60,10 +62,11 @@ final class MessagingMeters {
         };
     }
 
+    /** Counts a committed send; called on the verticle's event loop only. */
     void stored(MessageStored event) {
-        Counter.builder("parley.messages.sent").tag("kind", event.getKind().name().toLowerCase())
-                .tag("group", String.valueOf(event.getGroup())).description("messages committed, by kind")
-                .register(registry).increment();
+        sent.computeIfAbsent(event.getKind().name() + event.getGroup(), k -> Counter.builder("parley.messages.sent")
+                .tag("kind", event.getKind().name().toLowerCase()).tag("group", String.valueOf(event.getGroup()))
+                .description("messages committed, by kind").register(registry)).increment();
         inboxRows.increment(event.getDevices());
     }
 
