@@ -16,7 +16,7 @@ start_bench_node() {
   "$ROOT/parley" build
   "$ROOT/mvnw" -B -q -DskipTests -f "$ROOT/pom.xml" install -pl perf >/dev/null
   PARLEY_JAVA_OPTS="${PARLEY_JAVA_OPTS:--Xmx2g}" \
-  PARLEY_ACCOUNTS_VERIFICATION_SENDER=file \
+  PARLEY_ACCOUNTS_VERIFICATION_SENDER=file PARLEY_TURN_PORT="${PARLEY_TURN_PORT:-0}" \
   PARLEY_LIMITS_IP_PER_SECOND=100000 PARLEY_LIMITS_IP_BURST=1000000 \
   PARLEY_LIMITS_USER_PER_SECOND=100000 PARLEY_LIMITS_USER_BURST=1000000 \
     "$ROOT/parley" start --data "$WORK/data" --port "$1" >"$WORK/node.log" 2>&1 &

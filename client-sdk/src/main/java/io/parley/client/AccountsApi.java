@@ -19,13 +19,20 @@ import io.vertx.core.json.JsonObject;
 
 /** The steps before a connection exists: request a code, register, link a device (HTTP + protobuf JSON). */
 public final class AccountsApi {
-    /** A call that gets no answer in this time fails rather than waiting forever. */
+    /** By default a call that gets no answer in this time fails rather than waiting forever. */
     private static final long REQUEST_TIMEOUT_MS = 10_000;
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
     private final HttpClient http;
     private final ServerAddress server;
+    private final long timeoutMs;
 
     public AccountsApi(Vertx vertx, ServerAddress server) {
+        this(vertx, server, java.time.Duration.ofMillis(REQUEST_TIMEOUT_MS));
+    }
+
+    /** With a deadline of the caller's for each call (a loaded machine, a slow network). */
+    public AccountsApi(Vertx vertx, ServerAddress server, java.time.Duration timeout) {
+        this.timeoutMs = timeout.toMillis();
         // No keep-alive: these calls are few, and reusing pooled connections was seen to leave a
         // call unanswered (CI, one run in three) with the pool logging "Connection evicted".
         this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()).setKeepAlive(false));
@@ -37,6 +44,7 @@ public final class AccountsApi {
         this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(server.tls()).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(connections));
         this.server = server;
+        this.timeoutMs = REQUEST_TIMEOUT_MS;
     }
 
     public Future<RequestCodeResponse> requestCode(RequestCodeRequest request) {
@@ -60,7 +68,7 @@ public final class AccountsApi {
             return Future.failedFuture(e);
         }
         return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(server.host()).setPort(server.port())
-                        .setURI(path).putHeader("content-type", "application/json").setTimeout(REQUEST_TIMEOUT_MS))
+                        .setURI(path).putHeader("content-type", "application/json").setTimeout(timeoutMs))
                 .compose(request -> request.send(json))
                 .compose(response -> response.body().map(buffer -> {
                     if (response.statusCode() != 200) {
@@ -75,7 +83,7 @@ public final class AccountsApi {
                     }
                     return (T) answer.build();
                 }))
-                .timeout(REQUEST_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static JsonObject safeJson(String text) {

@@ -61,6 +61,8 @@ public final class Messenger {
     private long ackTimer = -1;
     private Handler<Envelope> handler = e -> { };
     private java.util.function.Function<Envelope, Future<?>> asyncHandler;
+    private int handling;
+    private final List<io.vertx.core.Promise<Void>> settledWaiters = new ArrayList<>();
     private int window = 1;
     private final Map<UUID, Future<?>> written = new HashMap<>();
     private final Map<UUID, Integer> unanswered = new HashMap<>();
@@ -272,7 +274,14 @@ public final class Messenger {
         if (seen.put(envelope.getMessageId().concat(ByteString.copyFrom(new byte[] {(byte) envelope.getKindValue()})),
                 Boolean.TRUE) == null) {
             if (asyncHandler != null) {
-                asyncHandler.apply(envelope).onComplete(done -> ack(envelope.getSequence()));
+                handling++;
+                asyncHandler.apply(envelope).onComplete(done -> {
+                    ack(envelope.getSequence());
+                    if (--handling == 0) {
+                        settledWaiters.forEach(io.vertx.core.Promise::tryComplete);
+                        settledWaiters.clear();
+                    }
+                });
                 return;
             }
             handler.handle(envelope);
@@ -287,6 +296,22 @@ public final class Messenger {
         } else if (ackTimer < 0) {
             ackTimer = client.vertx().setTimer(ACK_DELAY_MS, t -> sendAcks());
         }
+    }
+
+    /**
+     * Completes once every envelope handed to an asynchronous handler so far has been handled
+     * (decrypted and given to the app): a command that stops when the inbox is drained waits for
+     * this too, or it would stop before printing what is still being decrypted.
+     */
+    public Future<Void> settled() {
+        return client.onContext(() -> {
+            if (handling == 0) {
+                return Future.succeededFuture();
+            }
+            io.vertx.core.Promise<Void> settled = io.vertx.core.Promise.promise();
+            settledWaiters.add(settled);
+            return settled.future();
+        });
     }
 
     /** Sends the acks collected so far; an ack lost with a dropped connection means a replay, deduplicated here. */

@@ -89,9 +89,31 @@ public final class ParleyClient {
         return new ParleyClient(vertx, servers, credentials);
     }
 
-    /** Connects and authenticates once; later drops reconnect by themselves. */
+    /**
+     * Connects and authenticates once, trying each server of the list in turn until one answers;
+     * later drops reconnect by themselves. A refused credential (401) is not retried elsewhere.
+     */
     public Future<ParleyClient> connect() {
-        return onContext(this::open).map(this);
+        return onContext(() -> openFirstAvailable(servers.size())).map(this);
+    }
+
+    private Future<Void> openFirstAvailable(int attemptsLeft) {
+        return open().recover(e -> {
+            if (attemptsLeft <= 1 || e instanceof ParleyException p && p.code() == 401) {
+                return Future.failedFuture(e);
+            }
+            dropUnauthenticatedSocket();
+            current = (current + 1) % servers.size();
+            return openFirstAvailable(attemptsLeft - 1);
+        });
+    }
+
+    private void dropUnauthenticatedSocket() {
+        WebSocket unauthenticated = socket;
+        socket = null;
+        if (unauthenticated != null && !unauthenticated.isClosed()) {
+            unauthenticated.close();
+        }
     }
 
     /** Creates and connects a client in one step, for callers that only send requests. */
@@ -252,11 +274,7 @@ public final class ParleyClient {
                     } else {
                         // Refused, or connected but not authenticated (the node could not reach
                         // accounts, 503): let go of that socket and try the next server.
-                        WebSocket unauthenticated = socket;
-                        socket = null;
-                        if (unauthenticated != null && !unauthenticated.isClosed()) {
-                            unauthenticated.close();
-                        }
+                        dropUnauthenticatedSocket();
                         current = (current + 1) % servers.size();
                         scheduleReconnect();
                     }

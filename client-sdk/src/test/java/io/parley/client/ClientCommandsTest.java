@@ -95,4 +95,28 @@ class ClientCommandsTest {
         assertThat(badUsage.code()).isEqualTo(2);
         assertThat(unknownCommand.code()).isEqualTo(2);
     }
+
+    @Test
+    void usesTheFirstServerOfAListThatAnswers() throws Exception {
+        String me = Users.uniqueName("cli");
+        run(phone, "register", "--username", me);
+        assertThat(run(phone, "register", "--username", me, "--code", TestNode.CODES.codeFor(me)).code()).isZero();
+        int closedPort;
+        try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = unused.getLocalPort();
+        }
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ClientMain.run(new String[] {"--server", "http://127.0.0.1:" + closedPort + "," + TestNode.address().url(),
+                "--state", phone.toString(), "whoami"}, new PrintWriter(out, true), new PrintWriter(err, true));
+        StringWriter deadErr = new StringWriter();
+        int dead = ClientMain.run(new String[] {"--server", "http://127.0.0.1:" + closedPort, "--state", phone.toString(),
+                "whoami"}, new PrintWriter(new StringWriter(), true), new PrintWriter(deadErr, true));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith(me + " (user ");
+        assertThat(dead).isEqualTo(1);
+        assertThat(deadErr.toString()).startsWith("error");
+    }
 }

@@ -136,9 +136,35 @@ class ClusterFailoverTest {
             throw e;
         }
 
+        // A device that knows only node 1, watched from node 0: when node 1 dies it cannot move, and
+        // the watcher must see it go offline soon, not when its route and presence entry expire.
+        DeviceCredentials lone = cluster.register(vertx, 0, "lone");
+        Await.result(ParleyClient.create(vertx, cluster.address(1), lone).connect());
+        List<io.parley.proto.PresenceUpdate> watched = new CopyOnWriteArrayList<>();
+        ParleyClient watcher = Await.result(ParleyClient.connect(vertx, cluster.address(0), cluster.register(vertx, 0, "watcher")));
+        Presence presence = new Presence(watcher).onUpdate(watched::add);
+        io.parley.proto.PresenceUpdate first = Await.result(presence.subscribe(Ids.uuid(lone.getUserId(), "user_id")));
+        Await.until(() -> first.getOnline() || watched.stream().anyMatch(io.parley.proto.PresenceUpdate::getOnline),
+                "the lone device online");
+
         Await.until(() -> ackedCount.get() >= KILL_AFTER_ACKED, "more of the load", Duration.ofSeconds(60));
         cluster.process(1).signal("KILL");
         cluster.process(1).awaitExit(Duration.ofSeconds(30));
+        long killedAt = System.nanoTime();
+        try {
+            Await.until(() -> watched.stream().anyMatch(u -> !u.getOnline()), "the dead node's lone device offline",
+                    Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+            for (int i : new int[] {0, 2}) {
+                System.out.println("=== node " + i + "\n" + cluster.process(i).output().lines()
+                        .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("left"))
+                        .limit(40).collect(java.util.stream.Collectors.joining("\n")));
+            }
+            System.out.println("watched: " + watched);
+            throw e;
+        }
+        System.out.printf("failover: the dead node's device shown offline %.1f s after the kill%n",
+                (System.nanoTime() - killedAt) / 1e9);
         // The devices of the dead node reconnect by themselves, to the next node of their list.
         int ackedAtKill = ackedCount.get();
         Await.until(() -> ackedCount.get() >= ackedAtKill + ACKED_AFTER_FAILOVER, "the load to go on after the kill",

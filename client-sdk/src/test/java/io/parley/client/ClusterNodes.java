@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Hazelcast cluster of node processes on loopback, as an operator runs one: the first node
- * starts the embedded PostgreSQL and Redis, the others use those; each has its own data folder.
+ * starts the embedded PostgreSQL and Redis, the others use those (unless the test gives servers of
+ * its own); each has its own data folder and keeps its HTTP and cluster ports across restarts.
  * Verification codes of every node go to one shared file.
  */
 final class ClusterNodes implements AutoCloseable {
@@ -27,8 +28,9 @@ final class ClusterNodes implements AutoCloseable {
     private final Path root;
     private final Path codes;
     private final List<Integer> clusterPorts = new ArrayList<>();
-    private final List<NodeProcess> processes = new ArrayList<>();
-    private final List<ServerAddress> addresses = new ArrayList<>();
+    private final List<Integer> httpPorts = new ArrayList<>();
+    private final NodeProcess[] processes;
+    private final ServerAddress[] addresses;
     private final Map<String, String> environment = new HashMap<>();
 
     ClusterNodes(Path root, int size) throws IOException {
@@ -39,16 +41,22 @@ final class ClusterNodes implements AutoCloseable {
     ClusterNodes(Path root, int size, Map<String, String> extra) throws IOException {
         this.root = root;
         this.codes = root.resolve("verification-codes.txt");
+        this.processes = new NodeProcess[size];
+        this.addresses = new ServerAddress[size];
         for (int i = 0; i < size; i++) {
             clusterPorts.add(freePort());
+            httpPorts.add(freePort());
         }
         environment.putAll(Map.of("PARLEY_ACCOUNTS_VERIFICATION_SENDER", "file",
                 "PARLEY_ACCOUNTS_VERIFICATION_FILE", codes.toString(),
-                "PARLEY_LIMITS_IP_BURST", "10000", "PARLEY_LIMITS_USER_BURST", "10000"));
+                "PARLEY_LIMITS_IP_BURST", "10000", "PARLEY_LIMITS_USER_BURST", "10000", "PARLEY_TURN_PORT", "0"));
         environment.putAll(extra);
     }
 
-    /** Starts node i (0-based) and waits until it serves; the first one must start first. */
+    /**
+     * Starts node i (0-based) and waits until it serves; without PARLEY_POSTGRES_URL and
+     * PARLEY_REDIS_URL among the extra variables, the first one must start first.
+     */
     ServerAddress start(int i) throws Exception {
         List<String> members = new ArrayList<>();
         for (int j = 0; j < clusterPorts.size(); j++) {
@@ -57,25 +65,46 @@ final class ClusterNodes implements AutoCloseable {
             }
         }
         NodeProcess process = NodeProcess.start(environment, "start", "--data", root.resolve("node" + i).toString(),
-                "--port", "0", "--cluster", "--cluster-port", clusterPorts.get(i).toString(),
+                "--port", httpPorts.get(i).toString(), "--cluster", "--cluster-port", clusterPorts.get(i).toString(),
                 "--members", String.join(",", members));
-        processes.add(process);
+        processes[i] = process;
         ServerAddress address = new ServerAddress("127.0.0.1", process.awaitReady(START), false);
-        if (i == 0) {
+        if (i == 0 && !environment.containsKey("PARLEY_POSTGRES_URL")) {
             environment.put("PARLEY_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:"
                     + find(POSTGRES, process.output()) + "/postgres");
             environment.put("PARLEY_REDIS_URL", "redis://127.0.0.1:" + find(REDIS, process.output()));
         }
-        addresses.add(address);
+        addresses[i] = address;
         return address;
     }
 
+    /** Stops node i with SIGTERM, as an operator's rolling restart does, and starts it again on its ports. */
+    ServerAddress restart(int i) throws Exception {
+        NodeProcess process = processes[i];
+        process.signal("TERM");
+        try {
+            process.awaitExit(Duration.ofSeconds(30));
+        } finally {
+            process.close();
+        }
+        return start(i);
+    }
+
     ServerAddress address(int i) {
-        return addresses.get(i);
+        return addresses[i];
+    }
+
+    /** Every node's address, node i first: a client's server list with node i as its home. */
+    List<ServerAddress> addressesFrom(int i) {
+        List<ServerAddress> list = new ArrayList<>();
+        for (int k = 0; k < addresses.length; k++) {
+            list.add(addresses[(i + k) % addresses.length]);
+        }
+        return list;
     }
 
     NodeProcess process(int i) {
-        return processes.get(i);
+        return processes[i];
     }
 
     /** Registers a user through node i's HTTP API, reading the code from the shared file. */
@@ -100,8 +129,11 @@ final class ClusterNodes implements AutoCloseable {
     /** Stops the nodes with SIGTERM, the first (which holds PostgreSQL and Redis) last. */
     @Override
     public void close() throws Exception {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            NodeProcess process = processes.get(i);
+        for (int i = processes.length - 1; i >= 0; i--) {
+            NodeProcess process = processes[i];
+            if (process == null) {
+                continue;
+            }
             if (!process.isAlive()) {
                 process.close();
                 continue;

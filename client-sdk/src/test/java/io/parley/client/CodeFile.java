@@ -17,7 +17,7 @@ final class CodeFile {
     }
 
     static DeviceCredentials register(Vertx vertx, ServerAddress server, Path codes, String prefix) {
-        AccountsApi api = new AccountsApi(vertx, server);
+        AccountsApi api = new AccountsApi(vertx, server, Users.HTTP_DEADLINE);
         String name = Users.uniqueName(prefix);
         Await.result(api.requestCode(RequestCodeRequest.newBuilder().setUsername(name).build()));
         Await.until(() -> codeOf(codes, name) != null, "a verification code for " + name);

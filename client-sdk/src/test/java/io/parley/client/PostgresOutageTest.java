@@ -46,7 +46,7 @@ class PostgresOutageTest {
 
     @Test
     void sendsFailWith503DuringAnOutageAndRecoverWithNothingAcknowledgedLost() throws Exception {
-        Postgres postgres = Postgres.start(data.resolve("postgres"), freePort());
+        StandalonePostgres postgres = StandalonePostgres.start(data.resolve("postgres"), freePort());
         try (ParleyNode node = TestNode.start(Map.of("postgres.url", postgres.url()))) {
             ServerAddress server = new ServerAddress("127.0.0.1", node.httpPort(), false);
             DeviceCredentials alice = register(server, "alice");
@@ -79,7 +79,7 @@ class PostgresOutageTest {
             Thread.sleep(OUTAGE.toMillis());
             assertThat(acked.size()).as("nothing is acknowledged while PostgreSQL is down")
                     .isLessThanOrEqualTo(ackedBeforeOutage + 1);
-            postgres = Postgres.start(data.resolve("postgres"), postgres.port());
+            postgres.start();
             restarted.set(true);
             Await.until(() -> ackedAfterRestart.get() >= 20, "sends to succeed again after the restart",
                     Duration.ofSeconds(60));
@@ -138,23 +138,6 @@ class PostgresOutageTest {
     private static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** A PostgreSQL of the test's own, in a folder and on a port that survive its restart. */
-    private record Postgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, int port) {
-        static Postgres start(Path folder, int port) throws java.io.IOException {
-            return new Postgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(folder)
-                    .setCleanDataDirectory(false).setPort(port).setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("synchronous_commit", "on").start(), port);
-        }
-
-        String url() {
-            return "postgresql://postgres:postgres@127.0.0.1:" + port + "/postgres";
-        }
-
-        void stop() throws java.io.IOException {
-            server.close();
         }
     }
 }

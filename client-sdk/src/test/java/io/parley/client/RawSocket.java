@@ -51,6 +51,11 @@ final class RawSocket {
         Await.result(socket.writeBinaryMessage(Buffer.buffer(bytes)));
     }
 
+    /** Writes without waiting for the write to finish: for floods. */
+    void sendBytesAsync(byte[] bytes) {
+        socket.writeBinaryMessage(Buffer.buffer(bytes));
+    }
+
     void send(Request request) {
         sendBytes(ClientFrame.newBuilder().setRequest(request).build().toByteArray());
     }

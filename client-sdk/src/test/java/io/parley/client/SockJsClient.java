@@ -30,6 +30,8 @@ final class SockJsClient {
     private final Consumer<String> sender;
     private final StringBuilder stream = new StringBuilder();
     private volatile boolean open;
+    private volatile Short closeCode;
+    private Runnable closer = () -> { };
 
     private SockJsClient(Consumer<String> sender) {
         this.sender = sender;
@@ -42,8 +44,14 @@ final class SockJsClient {
         // The handler is set on the event loop as the socket opens, before SockJS's "o" frame can be read.
         socket[0] = Await.result(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
                 .setHost("127.0.0.1").setPort(port).setURI(BASE + session + "/websocket"))
-                .map(ws -> ws.textMessageHandler(client::onSockJsFrame)));
+                .map(ws -> ws.textMessageHandler(client::onSockJsFrame).closeHandler(v -> {
+                    if (client.closeCode == null) {
+                        client.closeCode = ws.closeStatusCode() == null ? 1006 : ws.closeStatusCode();
+                    }
+                    client.open = false;
+                })));
         Await.until(() -> client.open, "the SockJS session to open");
+        client.closer = () -> Await.result(socket[0].close());
         return client;
     }
 
@@ -83,6 +91,9 @@ final class SockJsClient {
     private void onSockJsFrame(String frame) {
         if (frame.equals("o")) {
             open = true;
+        } else if (frame.startsWith("c")) {
+            closeCode = new JsonArray(frame.substring(1)).getInteger(0).shortValue();
+            open = false;
         } else if (frame.startsWith("a")) {
             for (Object message : new JsonArray(frame.substring(1))) {
                 ServerFrame.Builder parsed = ServerFrame.newBuilder();
@@ -94,6 +105,21 @@ final class SockJsClient {
                 frames.add(parsed.build());
             }
         }
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    /** Closes the session's socket (the websocket transport) and waits until it is closed. */
+    void close() {
+        closer.run();
+    }
+
+    /** The SockJS close frame's code (or the socket's), once closed. */
+    Short closeCode() {
+        Await.until(() -> closeCode != null, "the SockJS session to close");
+        return closeCode;
     }
 
     void sendRaw(String message) {

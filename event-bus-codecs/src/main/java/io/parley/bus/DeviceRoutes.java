@@ -21,6 +21,10 @@ public final class DeviceRoutes {
     private static final String DELETE_IF_OWNED =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+    private static final String SET_IF_ABSENT_OR_OWNED = "local v = redis.call('GET', KEYS[1]) "
+            + "if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end "
+            + "return 0";
+
     private final Redis redis;
 
     public DeviceRoutes(Redis redis) {
@@ -53,10 +57,13 @@ public final class DeviceRoutes {
                 .map(Route::parse);
     }
 
-    /** Extends the route's life; does nothing when another connection owns it now. */
+    /**
+     * Extends the route's life, or writes it again if it is gone (it expired, or Redis lost it);
+     * does nothing when another connection owns it now.
+     */
     public Future<Void> refresh(UUID userId, int deviceId, Route route) {
-        return redis.send(Request.cmd(Command.SET).arg(key(userId, deviceId)).arg(route.encoded())
-                .arg("EX").arg(ROUTE_TTL_SECONDS).arg("XX")).mapEmpty();
+        return redis.send(Request.cmd(Command.EVAL).arg(SET_IF_ABSENT_OR_OWNED).arg(1).arg(key(userId, deviceId))
+                .arg(route.encoded()).arg(ROUTE_TTL_SECONDS)).mapEmpty();
     }
 
     /** Removes the route only if this connection still owns it. */

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one client request kind on its bus address: takes the stamped caller, runs the handler,
+ * Serves one client request kind on its bus address: takes the stamped caller (its signature
+ * checked against the installation's {@link BusKey}), runs the handler,
  * replies with its message or fails with a Parley code (a {@link DetailedFailure} is replied as
  * its {@code Error} message, which the edge sends to the client as the response's error).
  * Unexpected failures are logged here, once, and reach the client as 503.
@@ -26,8 +27,9 @@ public final class Rpc {
 
     public static <Q extends Message> MessageConsumer<Q> serve(Vertx vertx, Request.BodyCase kind,
             BiFunction<Caller, Q, Future<? extends Message>> handler) {
+        BusKey key = BusKey.of(vertx);
         return vertx.eventBus().<Q>consumer(Addresses.rpc(kind), message -> answer(message,
-                () -> handler.apply(Caller.of(message.headers()), message.body()),
+                () -> handler.apply(Caller.of(message.headers(), key), message.body()),
                 kind + " [user: " + message.headers().get(Caller.USER_HEADER) + "]"));
     }
 

@@ -15,11 +15,16 @@ import java.util.List;
  * cloud discovery, and no calls outside the machine (Hazelcast's phone-home is off).
  */
 final class Clustering {
+    /** The Hazelcast member attribute that carries the node's Parley id. */
+    static final String NODE_ATTRIBUTE = "parley.node";
+
     private Clustering() {
     }
 
-    static HazelcastClusterManager clusterManager(NodeConfig.Cluster cluster) {
+    static HazelcastClusterManager clusterManager(NodeConfig.Cluster cluster, String nodeId) {
         Config config = ConfigUtil.loadConfig();
+        // So that the others can name this node by its Parley id (device routes use it) when it leaves.
+        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
         config.setClusterName(cluster.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
@@ -56,8 +61,9 @@ final class Clustering {
 
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-                vertx.eventBus().publish(io.parley.bus.Addresses.NODE_LEFT,
-                        io.parley.proto.NodeLeft.newBuilder().setNodeId(event.getMember().getUuid().toString()).build(),
+                String parleyId = event.getMember().getAttribute(NODE_ATTRIBUTE);
+                vertx.eventBus().publish(io.parley.bus.Addresses.NODE_LEFT, io.parley.proto.NodeLeft.newBuilder()
+                                .setNodeId(parleyId != null ? parleyId : event.getMember().getUuid().toString()).build(),
                         new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
             }
         });

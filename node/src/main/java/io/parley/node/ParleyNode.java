@@ -1,5 +1,6 @@
 package io.parley.node;
 
+import io.parley.bus.BusKey;
 import io.parley.bus.Contracts;
 import io.parley.migrations.Migrator;
 import io.parley.accounts.AccountsConfig;
@@ -44,6 +45,7 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -127,7 +129,7 @@ public final class ParleyNode implements AutoCloseable {
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
         if (config.cluster().enabled()) {
             NodeConfig.Cluster cluster = config.cluster();
-            io.vertx.spi.cluster.hazelcast.HazelcastClusterManager members = Clustering.clusterManager(cluster);
+            io.vertx.spi.cluster.hazelcast.HazelcastClusterManager members = Clustering.clusterManager(cluster, nodeId);
             vertx = await(Vertx.builder().with(options.setEventBusOptions(Clustering.eventBus(cluster)))
                     .withMetrics(new MicrometerMetricsFactory())
                     .withClusterManager(members)
@@ -143,6 +145,8 @@ public final class ParleyNode implements AutoCloseable {
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
         installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
+        BusKey.install(vertx, Base64.getDecoder().decode(await(shared("bus_key", BusKey.newEncodedKey()),
+                "reading the bus key from PostgreSQL")));
         NodeMeters.register(Meters.of(vertx), localDevices, () -> turn == null ? null : turn.stats());
         Handler<Router> opsRoutes = OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry);
         AdminRoutes admin = new AdminRoutes(vertx, AdminToken.resolve(config.ops().adminToken(), data.root()));
@@ -170,10 +174,14 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     private Future<String> recordInstallation() {
-        return pool.preparedQuery("INSERT INTO node_meta (key, value) VALUES ('installation_id', $1) "
-                        + "ON CONFLICT (key) DO NOTHING")
-                .execute(Tuple.of(UUID.randomUUID().toString()))
-                .compose(r -> pool.preparedQuery("SELECT value FROM node_meta WHERE key = 'installation_id'").execute())
+        return shared("installation_id", UUID.randomUUID().toString());
+    }
+
+    /** A value every node of the installation shares: the first node to start writes its proposal. */
+    private Future<String> shared(String key, String proposal) {
+        return pool.preparedQuery("INSERT INTO node_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .execute(Tuple.of(key, proposal))
+                .compose(r -> pool.preparedQuery("SELECT value FROM node_meta WHERE key = $1").execute(Tuple.of(key)))
                 .map(rows -> rows.iterator().next().getString("value"));
     }
 

@@ -22,6 +22,8 @@ final class BenchNode {
     private static final int PARALLEL = 256;
     private static final int HTTP_CONNECTIONS = 32;
     private static final long CODE_WAIT_MS = 10_000;
+    private static final int RETRIES = 5;
+    private static final long RETRY_PAUSE_MS = 500;
 
     private final Vertx vertx;
     private final ServerAddress server;
@@ -44,17 +46,30 @@ final class BenchNode {
             for (int i = start; i < Math.min(n, start + PARALLEL); i++) {
                 names.add(prefix + "_" + i);
             }
-            await(Future.all(names.stream().map(name -> api.requestCode(RequestCodeRequest.newBuilder()
-                    .setUsername(name).build())).toList()));
+            await(Future.all(names.stream().map(name -> retrying(() -> api.requestCode(RequestCodeRequest.newBuilder()
+                    .setUsername(name).build()), RETRIES)).toList()));
             List<Future<DeviceCredentials>> registered = new ArrayList<>();
             for (String name : names) {
-                registered.add(api.register(RegisterRequest.newBuilder().setUsername(name).setCode(code(name)).build()));
+                RegisterRequest request = RegisterRequest.newBuilder().setUsername(name).setCode(code(name)).build();
+                registered.add(retrying(() -> api.register(request), RETRIES));
             }
             await(Future.all(registered));
             registered.forEach(f -> all.add(f.result()));
         }
         await(api.close());
         return all;
+    }
+
+    /** A 503 (the node shedding load, or its Redis slow) is retried after a pause, as a client would. */
+    private <T> Future<T> retrying(java.util.function.Supplier<Future<T>> call, int attempts) {
+        return call.get().recover(e -> {
+            if (attempts <= 1 || !(e instanceof io.parley.client.ParleyException p && p.code() == 503)) {
+                return Future.failedFuture(e);
+            }
+            io.vertx.core.Promise<T> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(RETRY_PAUSE_MS, t -> retrying(call, attempts - 1).onComplete(later));
+            return later.future();
+        });
     }
 
     private String code(String name) throws IOException, InterruptedException {

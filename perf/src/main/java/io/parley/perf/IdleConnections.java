@@ -38,9 +38,9 @@ public final class IdleConnections {
     private final List<WebSocketClient> clients = new ArrayList<>();
     private final List<WebSocket> open = new ArrayList<>();
     private final AtomicInteger closed = new AtomicInteger();
-    private final AtomicInteger refused = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
 
-    private IdleConnections(Vertx vertx, ServerAddress server, int sources) {
+    IdleConnections(Vertx vertx, ServerAddress server, int sources) {
         this.vertx = vertx;
         this.server = server;
         for (int i = 0; i < sources; i++) {
@@ -106,7 +106,7 @@ public final class IdleConnections {
     }
 
     /** Connects and authenticates one device; a refusal is counted, not fatal. */
-    private Future<Void> open(DeviceCredentials device, int index) {
+    Future<Void> open(DeviceCredentials device, int index) {
         Promise<Void> authenticated = Promise.promise();
         clients.get(index % clients.size()).connect(new WebSocketConnectOptions().setHost(server.host())
                         .setPort(server.port()).setURI("/v1/ws").setTimeout(CONNECT_TIMEOUT_MS))
@@ -148,7 +148,7 @@ public final class IdleConnections {
         }
     }
 
-    private int held() {
+    int held() {
         synchronized (open) {
             return (int) open.stream().filter(ws -> !ws.isClosed()).count();
         }
@@ -158,7 +158,7 @@ public final class IdleConnections {
      * One heartbeat per connection per period, spread evenly over it: slice k of the period beats
      * for every connection whose index is k modulo the number of slices, those opened later too.
      */
-    private void heartbeats(int periodSeconds) {
+    void heartbeats(int periodSeconds) {
         int slices = 100;
         long sliceMs = periodSeconds * 1000L / slices;
         for (int s = 0; s < slices; s++) {

@@ -62,7 +62,7 @@ final class AccountCommands {
                 request.setPhone(phone);
             }
             DeviceCredentials credentials = ClientMain.await(main.accounts().register(request.build()));
-            main.stateFolder().save(main.server, username != null ? username.toLowerCase() : phone, credentials);
+            main.stateFolder().save(String.join(",", main.servers), username != null ? username.toLowerCase() : phone, credentials);
             print(main, "registered", credentials);
             SignalCommands.publish(main);
             return 0;
@@ -94,7 +94,7 @@ final class AccountCommands {
         public Integer call() throws Exception {
             DeviceCredentials credentials = ClientMain.await(main.accounts().link(LinkDeviceRequest.newBuilder().setCode(code)
                     .setDeviceName(deviceName).build()));
-            main.stateFolder().save(main.server, "", credentials);
+            main.stateFolder().save(String.join(",", main.servers), "", credentials);
             print(main, "linked", credentials);
             SignalCommands.publish(main);
             return 0;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./parley client --server URL --state DIR COMMAND}: the command-line client. Server refusals
+ * {@code ./parley client --server URL[,URL...] --state DIR COMMAND}: the command-line client. Server refusals
  * print "error CODE: message" and exit 1; usage errors exit 2.
  */
 @Command(name = "parley client", mixinStandardHelpOptions = true,
@@ -37,8 +37,10 @@ public final class ClientMain {
     static final int REFUSED = 1;
     private static final long TIMEOUT_SECONDS = 30;
 
-    @Option(names = "--server", defaultValue = "http://localhost:8080", description = "server URL (default ${DEFAULT-VALUE})")
-    String server;
+    @Option(names = "--server", defaultValue = "http://localhost:8080", split = ",",
+            description = "server URL, or several nodes of one cluster separated by commas: the first that "
+                    + "answers is used (default ${DEFAULT-VALUE})")
+    java.util.List<String> servers;
 
     @Option(names = "--state", required = true, description = "state folder of this device")
     Path state;
@@ -76,12 +78,14 @@ public final class ClientMain {
         }
     }
 
-    ServerAddress address() {
-        return ServerAddress.parse(server);
+    /** The nodes to connect to, in the order given. */
+    java.util.List<ServerAddress> addresses() {
+        return servers.stream().map(ServerAddress::parse).toList();
     }
 
+    /** HTTP requests (registration, linking) go to the first node given. */
     AccountsApi accounts() {
-        return new AccountsApi(vertx, address());
+        return new AccountsApi(vertx, addresses().get(0));
     }
 
     State stateFolder() {
@@ -92,7 +96,7 @@ public final class ClientMain {
     ParleyClient connect() throws Exception {
         DeviceCredentials credentials = stateFolder().credentials().orElseThrow(() -> new IllegalStateException(
                 "no account in " + state + ": register or link first"));
-        return await(ParleyClient.connect(vertx, address(), credentials));
+        return await(ParleyClient.create(vertx, addresses(), credentials).connect());
     }
 
     Response request(ParleyClient client, Request.Builder request) throws Exception {

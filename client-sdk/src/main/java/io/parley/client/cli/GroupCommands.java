@@ -49,7 +49,7 @@ public final class GroupCommands {
         Session(ClientMain main) throws Exception {
             DeviceCredentials credentials = main.stateFolder().credentials().orElseThrow(() -> new IllegalStateException(
                     "no account in " + main.state + ": register or link first"));
-            client = ParleyClient.create(main.vertx, main.address(), credentials);
+            client = ParleyClient.create(main.vertx, main.addresses(), credentials);
             // Sender keys go to each member device over the Signal 1:1 channel; 1:1 messages that
             // arrive meanwhile are printed like receive prints them, not dropped.
             SecureMessenger secure = Sealing.receiving(client, main.state);
@@ -79,6 +79,7 @@ public final class GroupCommands {
         /** Waits until what was queued for this device before it connected has been received. */
         void awaitDrained() throws Exception {
             ClientMain.await(drained.future());
+            ClientMain.await(messenger.settled());
         }
 
         @Override

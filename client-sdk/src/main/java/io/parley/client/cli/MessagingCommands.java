@@ -81,7 +81,7 @@ final class MessagingCommands {
             ReceivedLog log = ReceivedLog.load(main.state);
             List<MessageHistory.Entry> history = new java.util.concurrent.CopyOnWriteArrayList<>();
             // Handlers go on before connecting, so that nothing of the inbox replay is missed.
-            ParleyClient client = ParleyClient.create(main.vertx, main.address(), credentials);
+            ParleyClient client = ParleyClient.create(main.vertx, main.addresses(), credentials);
             SecureMessenger secure = Sealing.receiving(client, main.state);
             Messenger messenger = secure.messenger();
             Quiet quiet = new Quiet(client, waitSeconds * 1000L);

@@ -5,6 +5,7 @@ import io.parley.bus.DevicePusher;
 import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Failure;
 import io.parley.bus.Ids;
+import io.parley.bus.NodeLiveness;
 import io.parley.proto.DeviceEvent;
 import io.parley.proto.DeviceRef;
 import io.parley.proto.PresenceUpdate;
@@ -17,14 +18,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Online and last seen: device events from the edge turn users online and offline, the sweep
- * renews the entries of devices still routed and turns the rest offline (a node that died without
- * a word), and every change is pushed to the subscribed devices as each of them may see it.
+ * renews the entries of devices still routed to a live node and turns the rest offline (a node that
+ * died without a word; when the cluster says a node left, one pass goes over every entry at once),
+ * and every change is pushed to the subscribed devices as each of them may see it.
  */
 final class PresenceService {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
@@ -34,16 +38,18 @@ final class PresenceService {
     private final PresenceStore store;
     private final Relations relations;
     private final DeviceRoutes routes;
+    private final NodeLiveness liveness;
     private final DevicePusher pusher;
     private final PresenceConfig config;
     private final Clock clock;
     private boolean sweeping;
 
-    PresenceService(PresenceStore store, Relations relations, DeviceRoutes routes, DevicePusher pusher,
-            PresenceConfig config, Clock clock) {
+    PresenceService(PresenceStore store, Relations relations, DeviceRoutes routes, NodeLiveness liveness,
+            DevicePusher pusher, PresenceConfig config, Clock clock) {
         this.store = store;
         this.relations = relations;
         this.routes = routes;
+        this.liveness = liveness;
         this.pusher = pusher;
         this.config = config;
         this.clock = clock;
@@ -83,33 +89,56 @@ final class PresenceService {
             return Future.succeededFuture(0);
         }
         sweeping = true;
+        long now = clock.millis();
         return store.claimSweep(config.sweepInterval().toMillis())
-                .compose(mine -> mine ? sweepPage(clock.millis(), 0, 0) : Future.succeededFuture(0))
+                .compose(mine -> mine ? sweepPage(now, now + config.sweepInterval().toMillis() * 2, 0, 0)
+                        : Future.succeededFuture(0))
                 .onComplete(done -> sweeping = false);
     }
 
-    private Future<Integer> sweepPage(long now, int page, int offline) {
+    /**
+     * A node left the cluster: its devices' routes stay in Redis until they expire, so without this
+     * its devices would look online for minutes. One presence instance (the first to claim it) goes
+     * over every online entry now, renewing those on live nodes (their new expiry falls past the
+     * pass's horizon, so each page brings new ones) and turning the others offline.
+     */
+    Future<Integer> nodeLeft(String nodeId) {
+        long now = clock.millis();
+        return liveness.forget(nodeId)
+                .compose(v -> store.claimNodeLeft(nodeId))
+                .compose(mine -> mine ? sweepPage(now, now + config.onlineTtl().toMillis() - 1, 0, 0)
+                        : Future.succeededFuture(0));
+    }
+
+    private Future<Integer> sweepPage(long now, long horizon, int page, int offline) {
         if (page == SWEEP_PAGES) {
             LOG.warn("presence sweep stopped after {} pages of {} entries; the rest waits", SWEEP_PAGES, SWEEP_BATCH);
             return Future.succeededFuture(offline);
         }
-        return store.due(now + config.sweepInterval().toMillis() * 2, SWEEP_BATCH).compose(due -> {
+        return store.due(horizon, SWEEP_BATCH).compose(due -> {
             if (due.isEmpty()) {
                 return Future.succeededFuture(offline);
             }
             List<DeviceRef> refs = due.stream().map(d -> DevicePusher.ref(d.userId(), d.deviceId())).toList();
-            return routes.lookup(refs).compose(found -> {
+            return routes.lookup(refs).compose(found -> liveNodes(found).compose(alive -> {
                 List<Future<Boolean>> outcomes = new ArrayList<>(due.size());
                 for (int i = 0; i < due.size(); i++) {
                     PresenceStore.Due d = due.get(i);
-                    outcomes.add(found.get(i).isPresent() ? store.renew(d.userId(), d.deviceId(), now).map(false)
+                    boolean routed = found.get(i).filter(r -> alive.contains(r.nodeId())).isPresent();
+                    outcomes.add(routed ? store.renew(d.userId(), d.deviceId(), now).map(false)
                             : store.disconnect(d.userId(), d.deviceId(), now, d.expiresAt())
                                     .compose(went -> went ? changed(d.userId()).map(true) : Future.succeededFuture(false)));
                 }
                 return Future.join(outcomes).map(all -> (int) outcomes.stream().filter(Future::result).count());
-            }).compose(went -> due.size() < SWEEP_BATCH ? Future.succeededFuture(offline + went)
-                    : sweepPage(now, page + 1, offline + went));
+            })).compose(went -> due.size() < SWEEP_BATCH ? Future.succeededFuture(offline + went)
+                    : sweepPage(now, horizon, page + 1, offline + went));
         });
+    }
+
+    /** Which of the nodes these routes name are alive. */
+    private Future<Set<String>> liveNodes(List<Optional<DeviceRoutes.Route>> found) {
+        return liveness.alive(found.stream().flatMap(Optional::stream).map(DeviceRoutes.Route::nodeId)
+                .collect(Collectors.toSet()));
     }
 
     Future<PresenceUpdate> subscribe(Caller caller, SubscribePresenceRequest request) {

@@ -21,6 +21,8 @@ final class PresenceStore {
     private static final String INDEX = "parley:presence:expiry";
     /** Held by the presence instance that sweeps this interval; the others skip it. */
     private static final String SWEEP_LOCK = "parley:presence:sweep-lock";
+    /** How long the claim on a departed node's pass is kept (a node id is never reused). */
+    private static final int NODE_LEFT_CLAIM_SECONDS = 3600;
     /** Last seen is kept this long after the user was last online. */
     private static final long SEEN_TTL_SECONDS = 400L * 24 * 3600;
 
@@ -142,6 +144,12 @@ final class PresenceStore {
     Future<Boolean> claimSweep(long intervalMs) {
         return redis.send(Request.cmd(Command.SET).arg(SWEEP_LOCK).arg(UUID.randomUUID().toString()).arg("NX")
                 .arg("PX").arg(Math.max(1, intervalMs - intervalMs / 10))).map(reply -> reply != null);
+    }
+
+    /** True for the one presence instance that handles a node's departure. */
+    Future<Boolean> claimNodeLeft(String nodeId) {
+        return redis.send(Request.cmd(Command.SET).arg("parley:presence:node-left:" + nodeId).arg("1").arg("NX")
+                .arg("EX").arg(NODE_LEFT_CLAIM_SECONDS)).map(reply -> reply != null);
     }
 
     /** Up to {@code limit} online entries expiring before {@code before}, oldest first. */

@@ -4,8 +4,10 @@ import io.parley.bus.Addresses;
 import io.parley.bus.DevicePusher;
 import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Ids;
+import io.parley.bus.NodeLiveness;
 import io.parley.bus.Rpc;
 import io.parley.proto.DeviceEvent;
+import io.parley.proto.NodeLeft;
 import io.parley.proto.RelationChanged;
 import io.parley.proto.Request.BodyCase;
 import io.vertx.core.Future;
@@ -38,7 +40,8 @@ public final class PresenceVerticle extends VerticleBase {
         DevicePusher pusher = new DevicePusher(vertx, routes);
         PresenceStore store = new PresenceStore(redis, config);
         Relations relations = new Relations(vertx);
-        PresenceService presence = new PresenceService(store, relations, routes, pusher, config, clock);
+        PresenceService presence = new PresenceService(store, relations, routes, new NodeLiveness(redis), pusher, config,
+                clock);
         DeviceLists devices = new DeviceLists(vertx);
         TypingRelay typing = new TypingRelay(devices, relations, pusher);
 
@@ -50,6 +53,10 @@ public final class PresenceVerticle extends VerticleBase {
                 })
                 .onFailure(e -> LOG.warn("presence sweep failed: {}", e.getMessage())));
         return Future.all(List.of(
+                vertx.eventBus().<NodeLeft>localConsumer(Addresses.NODE_LEFT, m -> presence.nodeLeft(m.body().getNodeId())
+                        .onSuccess(n -> LOG.info("node {} left: {} of its devices turned offline", m.body().getNodeId(), n))
+                        .onFailure(e -> LOG.warn("devices of departed node {} not checked: {}", m.body().getNodeId(),
+                                e.getMessage()))).completion(),
                 vertx.eventBus().<DeviceEvent>consumer(Addresses.DEVICE_EVENTS, m -> {
                     if (m.body().getKind() == DeviceEvent.Kind.LINKED || m.body().getKind() == DeviceEvent.Kind.REMOVED) {
                         devices.changed(Ids.uuid(m.body().getDevice().getUserId(), "user_id"));

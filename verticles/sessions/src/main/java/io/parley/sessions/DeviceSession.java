@@ -196,7 +196,7 @@ final class DeviceSession {
             }
             int number = request.getBodyCase().getNumber();
             Message body = (Message) request.getField(REQUEST_FIELDS[number]);
-            edge.vertx().eventBus().<Message>request(Addresses.rpc(request.getBodyCase()), body, caller.stamp(timeout()))
+            edge.vertx().eventBus().<Message>request(Addresses.rpc(request.getBodyCase()), body, caller.stamp(timeout(), edge.busKey()))
                     .onSuccess(reply -> {
                         if (reply.body() instanceof Error error) {
                             respond(Response.newBuilder().setId(request.getId()).setError(error));
@@ -341,6 +341,22 @@ final class DeviceSession {
             return;
         }
         startReplay();
+    }
+
+    /**
+     * After Redis was unreachable or lost its data: writes the route again, tells presence the
+     * device is connected, and sends the inbox again (pushes that found no route meanwhile).
+     */
+    void reannounce() {
+        if (caller == null || closed) {
+            return;
+        }
+        edge.routes().refresh(caller.userId(), caller.deviceId(), route)
+                .onSuccess(v -> {
+                    publish(DeviceEvent.Kind.CONNECTED);
+                    catchUp();
+                })
+                .onFailure(e -> LOG.warn("route not restored [device: {}]: {}", caller, e.getMessage()));
     }
 
     /** Closes this connection from any thread, if it is the one named (an empty id names any). */

@@ -1,10 +1,12 @@
 package io.parley.sessions;
 
 import io.parley.bus.Addresses;
+import io.parley.bus.BusKey;
 import io.parley.bus.CloseCodes;
 import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Failure;
 import io.parley.bus.Ids;
+import io.parley.bus.NodeLiveness;
 import io.parley.proto.Evict;
 import io.parley.proto.NodeLeft;
 import io.parley.proto.NodePush;
@@ -46,6 +48,10 @@ public final class SessionsVerticle extends VerticleBase {
     private final LocalDevices devices;
     private final Handler<Router> nodeRoutes;
     private final Set<DeviceSession> sessions = new HashSet<>();
+    private final String instanceId = java.util.UUID.randomUUID().toString();
+    private NodeLiveness liveness;
+    private boolean beaten;
+    private boolean redisTroubled;
 
     public SessionsVerticle(EdgeConfig config, RedisOptions redisOptions, LocalDevices devices, Handler<Router> nodeRoutes) {
         this.config = config;
@@ -58,7 +64,9 @@ public final class SessionsVerticle extends VerticleBase {
     public Future<?> start() {
         Redis redis = Redis.createClient(vertx, redisOptions);
         RateLimiter limiter = new RateLimiter(redis, config.rateLimits());
-        Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions);
+        liveness = new NodeLiveness(redis);
+        vertx.setPeriodic(NodeLiveness.BEAT_SECONDS * 1000L, id -> beat());
+        Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions, BusKey.of(vertx));
 
         Router router = Router.router(vertx);
         nodeRoutes.handle(router);
@@ -101,21 +109,49 @@ public final class SessionsVerticle extends VerticleBase {
                 vertx.eventBus().<Object>consumer(Addresses.node(config.nodeId()), message -> onNodeMessage(message.body()))
                         .completion(),
                 vertx.eventBus().<NodeLeft>localConsumer(Addresses.NODE_LEFT, message -> catchUp(message.body())).completion(),
+                liveness.beat(config.nodeId(), instanceId).onSuccess(v -> beaten = true),
                 server.requestHandler(router).listen()));
+    }
+
+    /**
+     * Renews this node's liveness. After Redis was unreachable (a push then found no route and its
+     * envelope waits in the inbox) or lost its data (routes and presence gone with it), every device
+     * connected here writes its route again, says it is connected again and gets its inbox again.
+     */
+    private void beat() {
+        liveness.beat(config.nodeId(), instanceId).onComplete(beat -> {
+            if (beat.failed()) {
+                redisTroubled = true;
+                LOG.warn("liveness beat failed: {}", beat.cause().getMessage());
+                return;
+            }
+            boolean lost = beaten && !beat.result();
+            if (lost || redisTroubled) {
+                List<DeviceSession> all = new ArrayList<>(sessions);
+                LOG.warn("Redis {}: restoring the routes and presence of the {} devices connected here and replaying "
+                        + "their inboxes", lost ? "lost this node's keys" : "is back", all.size());
+                inBatches(all, 0, DeviceSession::reannounce);
+            }
+            beaten = true;
+            redisTroubled = false;
+        });
     }
 
     /** A node left: every device connected here gets its inbox again, in batches so as not to flood the inbox. */
     private void catchUp(NodeLeft left) {
+        liveness.forget(left.getNodeId()).onFailure(e -> LOG.warn("node {} not marked gone: {}", left.getNodeId(),
+                e.getMessage()));
         List<DeviceSession> all = new ArrayList<>(sessions);
         LOG.info("node {} left the cluster: replaying the inboxes of {} devices connected here", left.getNodeId(),
                 all.size());
-        catchUp(all, 0);
+        inBatches(all, 0, DeviceSession::catchUp);
     }
 
-    private void catchUp(List<DeviceSession> all, int from) {
-        all.subList(from, Math.min(all.size(), from + CATCH_UP_BATCH)).forEach(DeviceSession::catchUp);
+    /** Runs the action on the sessions a batch per tick, so as not to flood the inbox or Redis. */
+    private void inBatches(List<DeviceSession> all, int from, java.util.function.Consumer<DeviceSession> action) {
+        all.subList(from, Math.min(all.size(), from + CATCH_UP_BATCH)).forEach(action);
         if (from + CATCH_UP_BATCH < all.size()) {
-            vertx.setTimer(CATCH_UP_TICK_MS, t -> catchUp(all, from + CATCH_UP_BATCH));
+            vertx.setTimer(CATCH_UP_TICK_MS, t -> inBatches(all, from + CATCH_UP_BATCH, action));
         }
     }
 
