@@ -61,7 +61,7 @@ final class BackupCommands {
         }
 
         BackupApi api(DeviceCredentials credentials) {
-            return new BackupApi(main.vertx, main.address(), credentials);
+            return new BackupApi(main.vertx, main.addresses().get(0), credentials);
         }
 
         DeviceCredentials credentials() throws IOException {
