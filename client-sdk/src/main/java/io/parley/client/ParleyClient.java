@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParleyClient {
     /** Close codes after which reconnecting cannot help. */
-    private static final Set<Integer> FINAL_CLOSES = Set.of(4401, 4409, 4410);
+    private static final Set<Integer> FINAL_CLOSES = Set.of(4401, 4403, 4409, 4410);
     private static final Logger LOG = LoggerFactory.getLogger(ParleyClient.class);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final long MIN_BACKOFF_MS = 200;
@@ -273,6 +273,9 @@ public final class ParleyClient {
                     if (e instanceof ParleyException p && p.code() == 401) {
                         finalCloseCode = 4401;
                         connectionHandler.accept("closed: 4401 " + p.getMessage());
+                    } else if (e instanceof ParleyException p && p.code() == 403) {
+                        finalCloseCode = 4403;
+                        connectionHandler.accept("closed: 4403 " + p.getMessage());
                     } else {
                         // Refused, or connected but not authenticated (the node could not reach
                         // accounts, 503): let go of that socket and try the next server.

@@ -18,8 +18,13 @@ final class Device {
     final List<Push> pushes = new CopyOnWriteArrayList<>();
 
     Device(Vertx vertx, DeviceCredentials credentials) {
+        this(vertx, TestNode.address(), credentials);
+    }
+
+    /** A device of a node of the test's own. */
+    Device(Vertx vertx, ServerAddress server, DeviceCredentials credentials) {
         this.credentials = credentials;
-        this.client = ParleyClient.create(vertx, TestNode.address(), credentials);
+        this.client = ParleyClient.create(vertx, server, credentials);
         this.messenger = new Messenger(client);
         messenger.onEnvelope(received::add);
         client.onPush(pushes::add);

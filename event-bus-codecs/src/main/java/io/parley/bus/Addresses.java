@@ -38,6 +38,27 @@ public final class Addresses {
     /** Published locally on each node: another node left the cluster. Body: NodeLeft. */
     public static final String NODE_LEFT = PREFIX + "events.node-left";
 
+    /** Sent to events: a message was committed. Body: MessageStored. */
+    public static final String EVENTS_MESSAGE = PREFIX + "events.message";
+    /** Sent to events: a receipt was accepted. Body: ReceiptSent. */
+    public static final String EVENTS_RECEIPT = PREFIX + "events.receipt";
+    /** Sent to events: an account was registered, disabled or enabled. Body: AccountEvent. */
+    public static final String EVENTS_ACCOUNT = PREFIX + "events.account";
+    /** Sent to events: envelopes wait for devices that are not connected. Body: OfflineDevices. */
+    public static final String EVENTS_OFFLINE = PREFIX + "events.offline";
+    /** accounts: a page of accounts for the operator. Body: AdminUsersRequest; reply: AdminUsers. */
+    public static final String ADMIN_USERS = PREFIX + "admin.users";
+    /** accounts: one account's devices for the operator. Body: AdminDevicesRequest; reply: AdminDevices. */
+    public static final String ADMIN_DEVICES = PREFIX + "admin.devices";
+    /** accounts: disable or enable an account. Body: AdminDisableRequest; reply: AdminDisabled. */
+    public static final String ADMIN_DISABLE = PREFIX + "admin.disable";
+    /** messaging: inbox depths for the operator. Body: InboxDepthsRequest; reply: InboxDepths. */
+    public static final String ADMIN_INBOX_DEPTHS = PREFIX + "admin.inbox-depths";
+    /** accounts: store an account's encrypted backup. Body: BackupPut; reply: BackupInfo. */
+    public static final String ACCOUNTS_BACKUP_PUT = PREFIX + "accounts.backup-put";
+    /** accounts: fetch (or delete) an account's backup. Body: BackupGet; reply: BackupBlob (BackupInfo on delete). */
+    public static final String ACCOUNTS_BACKUP_GET = PREFIX + "accounts.backup-get";
+
     private Addresses() {
     }
 

@@ -3,9 +3,12 @@ package io.parley.bus;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Message;
 import io.parley.proto.AccountsProto;
+import io.parley.proto.AdminProto;
+import io.parley.proto.BackupProto;
 import io.parley.proto.BusProto;
 import io.parley.proto.CallsProto;
 import io.parley.proto.CommonProto;
+import io.parley.proto.EventsProto;
 import io.parley.proto.FramesProto;
 import io.parley.proto.GroupsProto;
 import io.parley.proto.KeysProto;
@@ -25,7 +28,10 @@ public final class Contracts {
             GroupsProto.getDescriptor(),
             CallsProto.getDescriptor(),
             MediaProto.getDescriptor(),
-            StatusProto.getDescriptor());
+            StatusProto.getDescriptor(),
+            EventsProto.getDescriptor(),
+            AdminProto.getDescriptor(),
+            BackupProto.getDescriptor());
 
     private static final ProtoTypes TYPES = new ProtoTypes(FILES);
 

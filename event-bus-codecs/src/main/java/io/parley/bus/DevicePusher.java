@@ -1,8 +1,10 @@
 package io.parley.bus;
 
 import io.parley.proto.DeviceRef;
+import io.parley.proto.Envelope;
 import io.parley.proto.Evict;
 import io.parley.proto.NodePush;
+import io.parley.proto.OfflineDevices;
 import io.parley.proto.Push;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,16 +17,26 @@ import java.util.UUID;
  * owning node's address, fire-and-forget. A device that is not connected gets nothing here; what
  * must reach it waits in its inbox. Route look-ups may complete out of order (pooled Redis
  * connections), so pushes are handed to the bus in the order they were asked for: two messages
- * pushed one after the other reach a device in that order.
+ * pushed one after the other reach a device in that order. New messages for devices without a
+ * connection are reported to the events verticle, which wakes them by push.
  */
 public final class DevicePusher {
     private final Vertx vertx;
     private final DeviceRoutes routes;
     private final java.util.ArrayDeque<Future<Runnable>> inOrder = new java.util.ArrayDeque<>();
+    private final io.micrometer.core.instrument.Counter live;
+    private final io.micrometer.core.instrument.Counter offline;
 
     public DevicePusher(Vertx vertx, DeviceRoutes routes) {
         this.vertx = vertx;
         this.routes = routes;
+        io.micrometer.core.instrument.MeterRegistry registry = Meters.of(vertx);
+        this.live = io.micrometer.core.instrument.Counter.builder("parley.deliveries").tag("to", "connected")
+                .description("pushes routed to devices: to connected devices, or left in the inbox of offline ones")
+                .register(registry);
+        this.offline = io.micrometer.core.instrument.Counter.builder("parley.deliveries").tag("to", "offline")
+                .description("pushes routed to devices: to connected devices, or left in the inbox of offline ones")
+                .register(registry);
     }
 
     public static DeviceRef ref(UUID userId, int deviceId) {
@@ -44,13 +56,23 @@ public final class DevicePusher {
         io.vertx.core.Promise<Integer> routed = io.vertx.core.Promise.promise();
         Future<Runnable> send = routes.lookup(devices).map(found -> () -> {
             int count = 0;
+            OfflineDevices.Builder offline = null;
             for (int i = 0; i < devices.size(); i++) {
                 Optional<DeviceRoutes.Route> route = found.get(i);
                 if (route.isPresent()) {
                     vertx.eventBus().send(Addresses.node(route.get().nodeId()),
                             NodePush.newBuilder().setDevice(devices.get(i)).setPush(pushes.get(i)).build());
                     count++;
+                } else if (wakes(pushes.get(i))) {
+                    offline = offline == null ? OfflineDevices.newBuilder() : offline;
+                    offline.addDevices(devices.get(i));
                 }
+            }
+            live.increment(count);
+            this.offline.increment(devices.size() - count);
+            if (offline != null) {
+                // Fire-and-forget to one events verticle, which may wake these devices by push.
+                vertx.eventBus().send(Addresses.EVENTS_OFFLINE, offline.build());
             }
             routed.complete(count);
         });
@@ -58,6 +80,11 @@ public final class DevicePusher {
         inOrder.add(send);
         send.onComplete(done -> drain());
         return routed.future();
+    }
+
+    /** A new message (not a receipt, notice, edit or delete) is worth waking an offline device for. */
+    private static boolean wakes(Push push) {
+        return push.hasEnvelope() && push.getEnvelope().getKind() == Envelope.Kind.MESSAGE;
     }
 
     /** Runs the sends whose look-ups are done, oldest first, stopping at the first still waiting. */

@@ -38,7 +38,8 @@ public record NodeConfig(
         List<String> callsTurnUrls,
         io.parley.calls.CallLifecycleConfig calls,
         io.parley.media.MediaConfig media,
-        io.parley.status.StatusConfig status) {
+        io.parley.status.StatusConfig status,
+        OpsSettings.Ops ops) {
 
     /** The edge's limits (see EdgeConfig in the sessions verticle). */
     public record Edge(int maxFrameBytes, int heartbeatSeconds, int idleTimeoutSeconds, int userPerSecond,
@@ -77,7 +78,7 @@ public record NodeConfig(
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
                 accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster, turn,
-                callsTurnUrls, calls, media, status);
+                callsTurnUrls, calls, media, status, ops);
     }
 
     /** Builds the configuration; throws {@link ConfigException} naming the first bad or unknown key. */
@@ -210,7 +211,8 @@ public record NodeConfig(
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
                 positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v),
                 TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")),
-                CallSettings.from(v), MediaSettings.from(v, data), StatusSettings.from(v));
+                CallSettings.from(v), MediaSettings.from(v, data), StatusSettings.from(v),
+                OpsSettings.from(v));
     }
 
     @SuppressWarnings("unchecked")
@@ -291,6 +293,7 @@ public record NodeConfig(
         keys.addAll(CallSettings.KEYS);
         keys.addAll(MediaSettings.KEYS);
         keys.addAll(StatusSettings.KEYS);
+        keys.addAll(OpsSettings.KEYS);
         for (String role : Roles.ALL) {
             keys.add(new ConfigKey("instances." + role, ConfigKey.Type.INT, 1, "instances of the " + role + " verticle"));
         }

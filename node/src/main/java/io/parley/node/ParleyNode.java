@@ -2,6 +2,7 @@ package io.parley.node;
 
 import io.parley.bus.BusKey;
 import io.parley.bus.Contracts;
+import io.parley.bus.Meters;
 import io.parley.migrations.Migrator;
 import io.parley.accounts.AccountsConfig;
 import io.parley.accounts.AccountsVerticle;
@@ -27,6 +28,7 @@ import io.parley.calls.CallLifecycleVerticle;
 import io.parley.media.MediaHttp;
 import io.parley.media.MediaVerticle;
 import io.parley.status.StatusVerticle;
+import io.parley.events.EventsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -143,12 +145,21 @@ public final class ParleyNode implements AutoCloseable {
             vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
         }
         Contracts.registerCodecs(vertx);
+        Meters.bind(vertx, io.vertx.micrometer.backends.BackendRegistries.getNow(registry));
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(NODE_POOL_SIZE)).connectingTo(postgres)
                 .using(vertx).build();
         installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
         BusKey.install(vertx, Base64.getDecoder().decode(await(shared("bus_key", BusKey.newEncodedKey()),
                 "reading the bus key from PostgreSQL")));
-        await(deploy(OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry)), "deploying verticles");
+        NodeMeters.register(Meters.of(vertx), localDevices, () -> turn == null ? null : turn.stats());
+        Handler<Router> opsRoutes = OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry);
+        AdminRoutes admin = new AdminRoutes(vertx, AdminToken.resolve(config.ops().adminToken(), data.root()));
+        BackupRoutes backups = new BackupRoutes(vertx, config.ops().backupMaxBytes());
+        await(deploy(router -> {
+            opsRoutes.handle(router);
+            admin.mount(router);
+            backups.mount(router);
+        }), "deploying verticles");
         LOG.info("node {} of installation {} started in {} ms with roles {}", nodeId, installationId,
                 (System.nanoTime() - began) / 1_000_000, config.roles());
         LOG.info("Parley ready on http://{}:{}", displayHost(), httpPort);
@@ -189,7 +200,7 @@ public final class ParleyNode implements AutoCloseable {
         PoolOptions poolOptions = new PoolOptions().setMaxSize(config.postgresPoolSize());
         if (config.hasRole(Roles.ACCOUNTS)) {
             deployments.add(vertx.deployVerticle(() -> new AccountsVerticle(postgres, poolOptions, redis,
-                    config.accounts().limits(), verificationSender, clock),
+                    config.accounts().limits().withBackupMaxBytes(config.ops().backupMaxBytes()), verificationSender, clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.ACCOUNTS))));
         }
         if (config.hasRole(Roles.MESSAGING)) {
@@ -258,6 +269,10 @@ public final class ParleyNode implements AutoCloseable {
         if (config.hasRole(Roles.STATUS)) {
             deployments.add(vertx.deployVerticle(() -> new StatusVerticle(postgres, poolOptions, config.status(), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.STATUS))));
+        }
+        if (config.hasRole(Roles.EVENTS)) {
+            deployments.add(vertx.deployVerticle(() -> new EventsVerticle(config.ops().events(), postgres, poolOptions,
+                    redis, nodeId), new DeploymentOptions().setInstances(config.instancesOf(Roles.EVENTS))));
         }
         return Future.all(deployments);
     }

@@ -15,9 +15,10 @@ final class Roles {
     static final String CALLS = "calls";
     static final String MEDIA = "media";
     static final String STATUS = "status";
+    static final String EVENTS = "events";
 
     static final List<String> ALL = List.of(EDGE, ACCOUNTS, MESSAGING, RECEIPTS, PRESENCE, KEYS, GROUPS, TURN, CALLS,
-            MEDIA, STATUS);
+            MEDIA, STATUS, EVENTS);
 
     private Roles() {
     }

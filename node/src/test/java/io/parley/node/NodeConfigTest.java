@@ -83,10 +83,10 @@ class NodeConfigTest {
 
     @Test
     void refusesAnUnknownTopLevelSection() throws Exception {
-        Path file = write("{\"kafka\": {\"brokers\": \"x\"}}");
+        Path file = write("{\"mqtt\": {\"brokers\": \"x\"}}");
 
         assertThatThrownBy(() -> NodeConfig.load(Optional.of(file), Map.of(), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("'kafka' is unknown");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'mqtt' is unknown");
     }
 
     @Test

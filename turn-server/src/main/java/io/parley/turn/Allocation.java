@@ -133,6 +133,7 @@ final class Allocation {
         }
         relay.write(new DatagramPacket(payload, peer));
         stats.onRelayToPeer();
+        stats.addBytesToPeer(length);
     }
 
     // ---- hot path: peer to client ----
@@ -153,6 +154,7 @@ final class Allocation {
         ByteBuf out = index >= 0 ? channelData(channelNumbers[index], data, length) : dataIndication(peer, data, length);
         client.write(out);
         stats.onRelayToClient();
+        stats.addBytesToClient(length);
     }
 
     private ByteBuf channelData(int number, ByteBuf data, int length) {

@@ -14,6 +14,26 @@ public final class TurnStats {
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final AtomicInteger allocations = new AtomicInteger();
+    private final LongAdder bytesToPeer = new LongAdder();
+    private final LongAdder bytesToClient = new LongAdder();
+
+    void addBytesToPeer(int bytes) {
+        bytesToPeer.add(bytes);
+    }
+
+    void addBytesToClient(int bytes) {
+        bytesToClient.add(bytes);
+    }
+
+    /** Payload bytes relayed from clients to peers (application data, without STUN or ChannelData framing). */
+    public long bytesToPeer() {
+        return bytesToPeer.sum();
+    }
+
+    /** Payload bytes relayed from peers to clients. */
+    public long bytesToClient() {
+        return bytesToClient.sum();
+    }
 
     void onRelayToPeer() {
         toPeer.increment();

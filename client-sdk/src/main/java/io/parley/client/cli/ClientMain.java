@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
                 SignalCommands.SafetyNumber.class,
                 GroupCommands.Groups.class, BroadcastCommands.Broadcast.class,
                 CallCommands.Call.class, CallCommands.Answer.class, CallCommands.History.class,
-                StatusCommands.Status.class},
+                StatusCommands.Status.class,
+                BackupCommands.Backup.class, BackupCommands.Restore.class, BackupCommands.History.class,
+                BackupCommands.Settings.class},
         description = "Parley's command-line client; state (this device's credentials) lives in --state.")
 public final class ClientMain {
     static final int REFUSED = 1;

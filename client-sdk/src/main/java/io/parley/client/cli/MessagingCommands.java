@@ -5,6 +5,7 @@ import io.parley.bus.Ids;
 import io.parley.client.Messenger;
 import io.parley.client.ParleyClient;
 import io.parley.client.Presence;
+import io.parley.client.backup.MessageHistory;
 import io.parley.client.signal.SecureMessenger;
 import io.parley.proto.DeviceCredentials;
 import io.parley.proto.Envelope;
@@ -61,6 +62,8 @@ final class MessagingCommands {
             SendMessageResponse sent = ClientMain.await(file == null ? secure.send(recipient, Sealing.seal(text))
                     : Sealing.sendFile(secure, recipient, file, text == null ? "" : text));
             String id = State.id(sent.getMessageId());
+            new MessageHistory(main.state).append(new MessageHistory.Entry(UUID.fromString(id), true, recipient, text,
+                    sent.getServerTimestampMs()));
             main.out.println(main.json ? new JsonObject().put("messageId", id).put("status", "sent")
                     .put("serverTimestampMs", sent.getServerTimestampMs()).encode()
                     : "sent " + id + " at " + Instant.ofEpochMilli(sent.getServerTimestampMs()));
@@ -87,6 +90,7 @@ final class MessagingCommands {
                     "no account in " + main.state + ": register or link first"));
             UUID self = Ids.uuid(credentials.getUserId(), "user_id");
             ReceivedLog log = ReceivedLog.load(main.state);
+            List<MessageHistory.Entry> history = new java.util.concurrent.CopyOnWriteArrayList<>();
             // Handlers go on before connecting, so that nothing of the inbox replay is missed.
             ParleyClient client = ParleyClient.create(main.vertx, main.addresses(), credentials);
             SecureMessenger secure = Sealing.receiving(client, main.state);
@@ -119,6 +123,9 @@ final class MessagingCommands {
                 }
                 if (envelope.getKind() == Envelope.Kind.MESSAGE) {
                     log.add(Ids.uuid(envelope.getMessageId(), "message_id"), incoming.sender());
+                    history.add(new MessageHistory.Entry(Ids.uuid(envelope.getMessageId(), "message_id"),
+                            incoming.sender().equals(self), Ids.uuid(envelope.getConversationUser(), "conversation_user"),
+                            Sealing.open(incoming.plaintext()), envelope.getServerTimestampMs()));
                     if (!incoming.sender().equals(self)) {
                         receipts.add(messenger.receipt(incoming.sender(), Receipt.Type.DELIVERED,
                                 List.of(envelope.getMessageId())));
@@ -155,6 +162,7 @@ final class MessagingCommands {
             ClientMain.await(attachments.close());
             ClientMain.await(client.close());
             log.save();
+            new MessageHistory(main.state).merge(history);
             return 0;
         }
 

@@ -85,13 +85,52 @@ final class AccountStore {
                 .execute(Tuple.of(userId, deviceId, name, Buffer.buffer(salt), Buffer.buffer(hash))).mapEmpty();
     }
 
-    /** The stored salt and hash of a device's secret, if the device exists and its account is enabled. */
-    Future<Optional<byte[][]>> deviceSecret(UUID userId, int deviceId) {
-        return pool.preparedQuery("SELECT d.secret_salt, d.secret_hash FROM devices d JOIN accounts a USING (user_id) "
-                        + "WHERE d.user_id = $1 AND d.device_id = $2 AND NOT a.disabled")
+    /** An account as the operator sees it: identity, whether it is disabled, how many devices it has. */
+    record AdminAccount(UUID userId, String username, String phone, boolean disabled, int devices, Instant createdAt) {
+    }
+
+    /** A page of accounts in user id order, after {@code after} (null: from the first), disabled ones too. */
+    Future<List<AdminAccount>> adminAccounts(UUID after, int limit) {
+        return pool.preparedQuery("SELECT a.user_id, a.username, a.phone, a.disabled, a.created_at, "
+                        + "(SELECT count(*) FROM devices d WHERE d.user_id = a.user_id) FROM accounts a "
+                        + "WHERE $1::uuid IS NULL OR a.user_id > $1 ORDER BY a.user_id LIMIT $2")
+                .execute(Tuple.of(after, limit)).map(rows -> {
+                    List<AdminAccount> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new AdminAccount(r.getUUID(0), r.getString(1), r.getString(2),
+                            r.getBoolean(3), r.getLong(5).intValue(), r.getOffsetDateTime(4).toInstant())));
+                    return out;
+                });
+    }
+
+    /** Whether an account with this id exists, disabled or not. */
+    Future<Boolean> accountExists(UUID userId) {
+        return pool.preparedQuery("SELECT 1 FROM accounts WHERE user_id = $1").execute(Tuple.of(userId))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** The user id of a username, whether or not the account is disabled. */
+    Future<Optional<UUID>> userIdOf(String username) {
+        return pool.preparedQuery("SELECT user_id FROM accounts WHERE username = $1").execute(Tuple.of(username))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
+    /** Sets the account's disabled flag; false when there is no such account. */
+    Future<Boolean> setDisabled(UUID userId, boolean disabled) {
+        return pool.preparedQuery("UPDATE accounts SET disabled = $2 WHERE user_id = $1")
+                .execute(Tuple.of(userId, disabled)).map(rows -> rows.rowCount() > 0);
+    }
+
+    /** A device's stored credential and whether its account is disabled. */
+    record Credential(byte[] salt, byte[] hash, boolean disabled) {
+    }
+
+    Future<Optional<Credential>> credential(UUID userId, int deviceId) {
+        return pool.preparedQuery("SELECT d.secret_salt, d.secret_hash, a.disabled FROM devices d JOIN accounts a "
+                        + "USING (user_id) WHERE d.user_id = $1 AND d.device_id = $2")
                 .execute(Tuple.of(userId, deviceId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new byte[][] {
-                        rows.iterator().next().getBuffer(0).getBytes(), rows.iterator().next().getBuffer(1).getBytes()}));
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Credential(
+                        rows.iterator().next().getBuffer(0).getBytes(), rows.iterator().next().getBuffer(1).getBytes(),
+                        rows.iterator().next().getBoolean(2))));
     }
 
     Future<List<Device>> devices(UUID userId) {

@@ -7,6 +7,7 @@ import io.parley.bus.DevicePusher;
 import io.parley.bus.Failure;
 import io.parley.bus.Ids;
 import io.parley.proto.Account;
+import io.parley.proto.AccountEvent;
 import io.parley.proto.Authenticate;
 import io.parley.proto.DeviceCredentials;
 import io.parley.proto.DeviceEvent;
@@ -81,7 +82,10 @@ final class AccountsService {
                                         Secrets.hash(salt, secret)))
                                 .map(check)))
                 .map(check -> switch (check) {
-                    case OK -> credentials(userId, Caller.PRIMARY_DEVICE, secret);
+                    case OK -> {
+                        announce(userId, AccountEvent.Kind.REGISTERED);
+                        yield credentials(userId, Caller.PRIMARY_DEVICE, secret);
+                    }
                     case WRONG -> throw Failure.UNAUTHORIZED.exception("wrong verification code");
                     case EXPIRED -> throw Failure.GONE.exception("verification code has expired");
                     case NONE -> throw Failure.NOT_FOUND.exception("no verification code was requested for " + identifier);
@@ -91,9 +95,13 @@ final class AccountsService {
 
     Future<Ok> authenticate(Authenticate request) {
         UUID userId = Ids.uuid(request.getUserId(), "user_id");
-        return store.deviceSecret(userId, request.getDeviceId()).map(stored -> {
-            if (stored.isEmpty() || !Secrets.matches(stored.get()[0], stored.get()[1], request.getPassword())) {
+        return store.credential(userId, request.getDeviceId()).map(stored -> {
+            if (stored.isEmpty() || !Secrets.matches(stored.get().salt(), stored.get().hash(), request.getPassword())) {
                 throw Failure.UNAUTHORIZED.exception("unknown device or wrong credential");
+            }
+            // Told only to a caller holding the device's credential.
+            if (stored.get().disabled()) {
+                throw Failure.FORBIDDEN.exception("this account is disabled by the operator");
             }
             return OK;
         });
@@ -166,6 +174,12 @@ final class AccountsService {
         store.devices(userId).onSuccess(devices -> pusher.push(
                 devices.stream().map(d -> DevicePusher.ref(userId, d.deviceId())).toList(),
                 Push.newBuilder().setDevicesChanged(deviceList(devices)).build()));
+    }
+
+    /** Tells the events verticle, fire-and-forget, that an account was created, disabled or enabled. */
+    void announce(UUID userId, AccountEvent.Kind kind) {
+        vertx.eventBus().send(Addresses.EVENTS_ACCOUNT, AccountEvent.newBuilder().setUserId(Ids.bytes(userId))
+                .setKind(kind).setAtMs(clock.millis()).build());
     }
 
     Future<Integer> deleteExpiredCodes() {

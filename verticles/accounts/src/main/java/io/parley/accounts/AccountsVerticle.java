@@ -49,6 +49,9 @@ public final class AccountsVerticle extends VerticleBase {
         AccountsService accounts = new AccountsService(vertx, store, config, senderFactory.apply(vertx),
                 new DevicePusher(vertx, new DeviceRoutes(redis)), clock);
         PeopleService people = new PeopleService(store, vertx.eventBus());
+        Backups backups = new Backups(pool, config.backupMaxBytes());
+        AdminService admin = new AdminService(store, new DevicePusher(vertx, new DeviceRoutes(redis)), new DeviceRoutes(redis),
+                vertx.eventBus(), accounts);
 
         vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> accounts.deleteExpiredCodes()
                 .onFailure(e -> LOG.warn("expired code sweep failed: {}", e.getMessage())));
@@ -60,6 +63,11 @@ public final class AccountsVerticle extends VerticleBase {
                 Rpc.serveInternal(vertx, Addresses.ACCOUNTS_DEVICE_SETS, people::deviceSets).completion(),
                 Rpc.serveInternal(vertx, Addresses.ACCOUNTS_RELATION, people::relation).completion(),
                 Rpc.serveInternal(vertx, Addresses.ACCOUNTS_SEND_CHECK, people::sendCheck).completion(),
+                Rpc.serveInternal(vertx, Addresses.ADMIN_USERS, admin::users).completion(),
+                Rpc.serveInternal(vertx, Addresses.ACCOUNTS_BACKUP_PUT, backups::put).completion(),
+                Rpc.serveInternal(vertx, Addresses.ACCOUNTS_BACKUP_GET, backups::get).completion(),
+                Rpc.serveInternal(vertx, Addresses.ADMIN_DEVICES, admin::devices).completion(),
+                Rpc.serveInternal(vertx, Addresses.ADMIN_DISABLE, admin::disable).completion(),
                 Rpc.serve(vertx, BodyCase.WHOAMI, (caller, q) -> accounts.whoami(caller)).completion(),
                 Rpc.serve(vertx, BodyCase.LIST_DEVICES, (caller, q) -> accounts.listDevices(caller)).completion(),
                 Rpc.serve(vertx, BodyCase.REMOVE_DEVICE, accounts::removeDevice).completion(),

@@ -231,6 +231,28 @@ final class InboxStore {
                                 .map(bodies -> new int[] {expired.rowCount(), old.rowCount(), bodies.rowCount()})));
     }
 
+    /** Envelopes waiting in every inbox (a full count: run it on the sweep's schedule, not per request). */
+    Future<Long> depth() {
+        return pool.query("SELECT count(*) FROM inbox").execute().map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Envelopes waiting per device: of one user's devices, or the {@code limit} deepest inboxes. */
+    record Depth(UUID userId, int deviceId, long envelopes) {
+    }
+
+    Future<List<Depth>> depths(UUID userId, int limit) {
+        Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> rows = userId != null
+                ? pool.preparedQuery("SELECT user_id, device_id, count(*) FROM inbox WHERE user_id = $1 "
+                        + "GROUP BY user_id, device_id ORDER BY device_id").execute(Tuple.of(userId))
+                : pool.preparedQuery("SELECT user_id, device_id, count(*) AS n FROM inbox GROUP BY user_id, device_id "
+                        + "ORDER BY n DESC LIMIT $1").execute(Tuple.of(limit));
+        return rows.map(set -> {
+            List<Depth> out = new ArrayList<>();
+            set.forEach(r -> out.add(new Depth(r.getUUID(0), r.getInteger(1), r.getLong(2))));
+            return out;
+        });
+    }
+
     private static Buffer extra(Envelope e) {
         if (e.hasReceipt()) {
             return Buffer.buffer(e.getReceipt().toByteArray());

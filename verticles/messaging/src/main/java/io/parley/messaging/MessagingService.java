@@ -18,6 +18,7 @@ import io.parley.proto.InboxDelivered;
 import io.parley.proto.InboxDeliveries;
 import io.parley.proto.InboxPage;
 import io.parley.proto.InboxPageRequest;
+import io.parley.proto.MessageStored;
 import io.parley.proto.Ok;
 import io.parley.proto.OutgoingEnvelope;
 import io.parley.proto.Push;
@@ -56,9 +57,17 @@ final class MessagingService {
     private final DevicePusher pusher;
     private final MessagingConfig config;
     private final Clock clock;
+    private final java.util.function.Consumer<MessageStored> events;
 
     MessagingService(InboxStore store, InboxWriter writer, SendChecks checks, DevicePusher pusher, MessagingConfig config,
             Clock clock) {
+        this(store, writer, checks, pusher, config, clock, event -> { });
+    }
+
+    /** With {@code events}, each committed send is reported (metadata only) to the events verticle. */
+    MessagingService(InboxStore store, InboxWriter writer, SendChecks checks, DevicePusher pusher, MessagingConfig config,
+            Clock clock, java.util.function.Consumer<MessageStored> events) {
+        this.events = events;
         this.store = store;
         this.writer = writer;
         this.checks = checks;
@@ -137,6 +146,7 @@ final class MessagingService {
                             clientMessageId, messageId, recipient, now);
                     return writer.send(record, rows).map(result -> {
                         push(rows, result.stored());
+                        announce(result, kind, false);
                         return SendMessageResponse.newBuilder().setMessageId(Ids.bytes(result.record().messageId()))
                                 .setServerTimestampMs(result.record().serverTs()).setDuplicate(result.duplicate()).build();
                     });
@@ -304,6 +314,7 @@ final class MessagingService {
                 Ids.uuid(request.getRecipient(), "recipient"), now);
         return writer.send(record, rows, new InboxWriter.Body(bodyId, template.getContent())).map(result -> {
             push(rows, result.stored());
+            announce(result, template.getKind(), true);
             return io.parley.proto.SharedDelivered.newBuilder().setMessageId(Ids.bytes(result.record().messageId()))
                     .setServerTimestampMs(result.record().serverTs()).setDuplicate(result.duplicate())
                     .setStored(result.stored().size()).build();
@@ -318,6 +329,18 @@ final class MessagingService {
 
     Future<int[]> sweep() {
         return store.sweep(clock.millis(), config.deleteWindow().toMillis());
+    }
+
+    /** Tells the events verticle what was committed: ids, parties, kind and counts, never content. */
+    private void announce(InboxWriter.SendResult result, Envelope.Kind kind, boolean group) {
+        if (result.duplicate()) {
+            return;
+        }
+        InboxStore.SentRecord sent = result.record();
+        events.accept(MessageStored.newBuilder().setMessageId(Ids.bytes(sent.messageId()))
+                .setSenderUser(Ids.bytes(sent.senderUser())).setSenderDevice(sent.senderDevice())
+                .setRecipient(Ids.bytes(sent.recipient())).setKind(kind).setDevices(result.stored().size())
+                .setAtMs(sent.serverTs()).setGroup(group).build());
     }
 
     /** Pushes each stored envelope to its row's device, wherever it is connected (one route look-up per batch). */

@@ -45,9 +45,15 @@ public final class MessagingVerticle extends VerticleBase {
         Pool pool = PgBuilder.pool().with(poolOptions).connectingTo(postgres).using(vertx).build();
         InboxStore store = new InboxStore(pool);
         SendChecks checks = new SendChecks(vertx);
+        MessagingMeters meters = new MessagingMeters(vertx);
         MessagingService messaging = new MessagingService(store,
                 new InboxWriter(store, config.maxBatchRows(), config.maxCommitsInFlight()), checks,
-                new DevicePusher(vertx, new DeviceRoutes(Redis.createClient(vertx, redisOptions))), config, clock);
+                new DevicePusher(vertx, new DeviceRoutes(Redis.createClient(vertx, redisOptions))), config, clock,
+                event -> {
+                    meters.stored(event);
+                    vertx.eventBus().send(Addresses.EVENTS_MESSAGE, event);
+                });
+        InboxDepths depths = new InboxDepths(store);
 
         vertx.setPeriodic(config.sweepInterval().toMillis(), id -> messaging.sweep()
                 .onSuccess(n -> {
@@ -55,7 +61,8 @@ public final class MessagingVerticle extends VerticleBase {
                         LOG.info("swept {} expired envelopes, {} old send records, {} unreferenced bodies", n[0], n[1], n[2]);
                     }
                 })
-                .onFailure(e -> LOG.warn("expiry sweep failed: {}", e.getMessage())));
+                .onFailure(e -> LOG.warn("expiry sweep failed: {}", e.getMessage()))
+                .compose(n -> store.depth()).onSuccess(meters::depth));
         return Future.all(List.of(
                 vertx.eventBus().<DeviceEvent>consumer(Addresses.DEVICE_EVENTS, m -> {
                     if (m.body().getKind() == DeviceEvent.Kind.LINKED || m.body().getKind() == DeviceEvent.Kind.REMOVED) {
@@ -66,7 +73,8 @@ public final class MessagingVerticle extends VerticleBase {
                     checks.changed(Ids.uuid(m.body().getUserId(), "user_id"));
                     checks.changed(Ids.uuid(m.body().getOther(), "other"));
                 }).completion(),
-                Rpc.serve(vertx, BodyCase.SEND_MESSAGE, messaging::send).completion(),
+                Rpc.serve(vertx, BodyCase.SEND_MESSAGE, meters.<io.parley.proto.SendMessageRequest>timed(messaging::send)).completion(),
+                Rpc.serveInternal(vertx, Addresses.ADMIN_INBOX_DEPTHS, depths::depths).completion(),
                 Rpc.serve(vertx, BodyCase.EDIT_MESSAGE, messaging::edit).completion(),
                 Rpc.serve(vertx, BodyCase.DELETE_MESSAGE, messaging::delete).completion(),
                 Rpc.serve(vertx, BodyCase.ACK, messaging::ack).completion(),

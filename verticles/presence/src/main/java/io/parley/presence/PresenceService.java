@@ -92,22 +92,38 @@ final class PresenceService {
         long now = clock.millis();
         return store.claimSweep(config.sweepInterval().toMillis())
                 .compose(mine -> mine ? sweepPage(now, now + config.sweepInterval().toMillis() * 2, 0, 0)
+                        .compose(offline -> passDeparted().map(more -> offline + more))
                         : Future.succeededFuture(0))
                 .onComplete(done -> sweeping = false);
     }
 
     /**
      * A node left the cluster: its devices' routes stay in Redis until they expire, so without this
-     * its devices would look online for minutes. One presence instance (the first to claim it) goes
-     * over every online entry now, renewing those on live nodes (their new expiry falls past the
-     * pass's horizon, so each page brings new ones) and turning the others offline.
+     * its devices would look online for minutes. The node goes on a list of departed nodes in
+     * Redis; one presence instance (the first to claim it) handles the list at once, and every
+     * sweep handles whatever is still on it (a pass that failed is tried again).
      */
     Future<Integer> nodeLeft(String nodeId) {
-        long now = clock.millis();
         return liveness.forget(nodeId)
+                .compose(v -> store.markDeparted(nodeId))
                 .compose(v -> store.claimNodeLeft(nodeId))
-                .compose(mine -> mine ? sweepPage(now, now + config.onlineTtl().toMillis() - 1, 0, 0)
-                        : Future.succeededFuture(0));
+                .compose(mine -> mine ? passDeparted() : Future.succeededFuture(0));
+    }
+
+    /**
+     * One pass over every online entry, renewing those routed to live nodes (their new expiry falls
+     * past the pass's horizon, so each page brings new ones) and turning the others offline; then
+     * the departed nodes it was run for are taken off the list.
+     */
+    private Future<Integer> passDeparted() {
+        return store.departed().compose(departed -> {
+            if (departed.isEmpty()) {
+                return Future.succeededFuture(0);
+            }
+            long now = clock.millis();
+            return sweepPage(now, now + config.onlineTtl().toMillis() - 1, 0, 0)
+                    .compose(offline -> store.settleDeparted(departed).map(offline));
+        });
     }
 
     private Future<Integer> sweepPage(long now, long horizon, int page, int offline) {

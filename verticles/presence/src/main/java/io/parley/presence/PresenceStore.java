@@ -23,6 +23,8 @@ final class PresenceStore {
     private static final String SWEEP_LOCK = "parley:presence:sweep-lock";
     /** How long the claim on a departed node's pass is kept (a node id is never reused). */
     private static final int NODE_LEFT_CLAIM_SECONDS = 3600;
+    /** Nodes that left the cluster and whose devices a pass has not checked yet. */
+    private static final String DEPARTED = "parley:presence:departed";
     /** Last seen is kept this long after the user was last online. */
     private static final long SEEN_TTL_SECONDS = 400L * 24 * 3600;
 
@@ -144,6 +146,24 @@ final class PresenceStore {
     Future<Boolean> claimSweep(long intervalMs) {
         return redis.send(Request.cmd(Command.SET).arg(SWEEP_LOCK).arg(UUID.randomUUID().toString()).arg("NX")
                 .arg("PX").arg(Math.max(1, intervalMs - intervalMs / 10))).map(reply -> reply != null);
+    }
+
+    /** Puts a node that left the cluster on the list of those whose devices are still to be checked. */
+    Future<Void> markDeparted(String nodeId) {
+        return redis.send(Request.cmd(Command.SADD).arg(DEPARTED).arg(nodeId)).mapEmpty();
+    }
+
+    /** The departed nodes whose devices are still to be checked. */
+    Future<List<String>> departed() {
+        return redis.send(Request.cmd(Command.SMEMBERS).arg(DEPARTED))
+                .map(members -> members.stream().map(Object::toString).toList());
+    }
+
+    /** Takes these nodes off the list: a pass over every online entry ran after they left. */
+    Future<Void> settleDeparted(List<String> nodeIds) {
+        Request srem = Request.cmd(Command.SREM).arg(DEPARTED);
+        nodeIds.forEach(srem::arg);
+        return redis.send(srem).mapEmpty();
     }
 
     /** True for the one presence instance that handles a node's departure. */

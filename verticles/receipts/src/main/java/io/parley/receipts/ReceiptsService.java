@@ -13,6 +13,7 @@ import io.parley.proto.InboxDelivery;
 import io.parley.proto.Ok;
 import io.parley.proto.Receipt;
 import io.parley.proto.ReceiptRequest;
+import io.parley.proto.ReceiptSent;
 import io.parley.proto.SendCheck;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -66,8 +67,18 @@ final class ReceiptsService {
                 return Future.succeededFuture(OK);
             }
             return bus.<InboxDelivered>request(Addresses.MESSAGING_DELIVER, deliveries,
-                    new DeliveryOptions().setSendTimeout(DELIVER_TIMEOUT_MS)).map(stored -> OK);
+                    new DeliveryOptions().setSendTimeout(DELIVER_TIMEOUT_MS)).map(stored -> {
+                        announce(caller, to, request.getType(), messageIds);
+                        return OK;
+                    });
         });
+    }
+
+    /** Tells the events verticle, fire-and-forget, that a receipt was stored (ids and parties only). */
+    private void announce(Caller caller, UUID to, Receipt.Type type, List<ByteString> messageIds) {
+        bus.send(Addresses.EVENTS_RECEIPT, ReceiptSent.newBuilder().setType(type).addAllMessageIds(messageIds)
+                .setFromUser(Ids.bytes(caller.userId())).setFromDevice(caller.deviceId()).setToUser(Ids.bytes(to))
+                .setAtMs(System.currentTimeMillis()).build());
     }
 
     /** 1..MAX_MESSAGE_IDS ids of 16 bytes each, duplicates dropped, in the order given. */

@@ -153,6 +153,9 @@ final class DeviceSession {
                     if (code == Failure.UNAUTHORIZED.code()) {
                         close(CloseCodes.UNAUTHORIZED, "authentication failed");
                     }
+                    if (code == Failure.FORBIDDEN.code()) {
+                        close(CloseCodes.ACCOUNT_DISABLED, "account disabled");
+                    }
                 });
     }
 

@@ -65,6 +65,8 @@ public final class SessionsVerticle extends VerticleBase {
         Redis redis = Redis.createClient(vertx, redisOptions);
         RateLimiter limiter = new RateLimiter(redis, config.rateLimits());
         liveness = new NodeLiveness(redis);
+        // Not part of the start: a node comes up (and says it is unhealthy) while Redis is away.
+        beat();
         vertx.setPeriodic(NodeLiveness.BEAT_SECONDS * 1000L, id -> beat());
         Edge edge = new Edge(vertx, config, new DeviceRoutes(redis), limiter, devices, sessions, BusKey.of(vertx));
 
@@ -109,7 +111,6 @@ public final class SessionsVerticle extends VerticleBase {
                 vertx.eventBus().<Object>consumer(Addresses.node(config.nodeId()), message -> onNodeMessage(message.body()))
                         .completion(),
                 vertx.eventBus().<NodeLeft>localConsumer(Addresses.NODE_LEFT, message -> catchUp(message.body())).completion(),
-                liveness.beat(config.nodeId(), instanceId).onSuccess(v -> beaten = true),
                 server.requestHandler(router).listen()));
     }
 
