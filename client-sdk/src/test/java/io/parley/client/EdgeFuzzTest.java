@@ -80,6 +80,8 @@ class EdgeFuzzTest {
         boolean isOpen();
 
         Short closeCode();
+
+        void close();
     }
 
     /** What the run saw. */
@@ -87,6 +89,7 @@ class EdgeFuzzTest {
         final Map<Integer, Integer> errors = new TreeMap<>();
         int answered;
         int replaced;
+        long closeMillis;
         final List<Short> closes = new ArrayList<>();
     }
 
@@ -103,20 +106,16 @@ class EdgeFuzzTest {
     void mutatedSockJsFramesEachGetADocumentedAnswerAndHarmNothing() {
         Random random = new Random(SEED + 1);
         List<byte[]> seeds = seeds().stream().map(EdgeFuzzTest::json).toList();
-        List<SockJsClient> opened = new ArrayList<>();
-        Tally tally = fuzz(SOCKJS_FRAMES, () -> {
-            SockJsTarget target = sockJsTarget();
-            opened.add(target.client());
-            return target;
-        }, () -> mutate(random, seeds, false));
-        opened.forEach(SockJsClient::close);
+        Tally tally = fuzz(SOCKJS_FRAMES, this::sockJsTarget, () -> mutate(random, seeds, false));
         report("sockjs", tally, SOCKJS_FRAMES);
         bystanderIsIntact();
     }
 
     private Tally fuzz(int total, Supplier<Target> connect, Supplier<byte[]> next) {
         Tally tally = new Tally();
+        List<Target> opened = new ArrayList<>();
         Target target = connect.get();
+        opened.add(target);
         long sentinel = Long.MAX_VALUE - 1_000_000;
         for (int sent = 0; sent < total; sent += ROUND) {
             int frames = Math.min(ROUND, total - sent);
@@ -134,9 +133,14 @@ class EdgeFuzzTest {
                 tally.replaced++;
                 assertThat(tally.replaced).as("connections the fuzz closed").isLessThan(total / ROUND / 4);
                 target = connect.get();
+                opened.add(target);
             }
         }
         assertThat(target.isOpen()).isTrue();
+        // Closing must not hang either: each connection answers the close handshake.
+        long closing = System.nanoTime();
+        opened.forEach(Target::close);
+        tally.closeMillis = (System.nanoTime() - closing) / 1_000_000;
         return tally;
     }
 
@@ -181,8 +185,9 @@ class EdgeFuzzTest {
     }
 
     private void report(String transport, Tally tally, int frames) {
-        System.out.printf("fuzz over %s: %d frames, %d answers, errors by code %s, %d connections closed by the fuzz %s%n",
-                transport, frames, tally.answered, tally.errors, tally.replaced, tally.closes);
+        System.out.printf("fuzz over %s: %d frames, %d answers, errors by code %s, %d connections closed by the fuzz %s; "
+                + "closed at the end in %d ms%n", transport, frames, tally.answered, tally.errors, tally.replaced, tally.closes,
+                tally.closeMillis);
         assertThat(tally.errors.values().stream().mapToInt(Integer::intValue).sum())
                 .as("most mutated frames are refused").isGreaterThan(frames / 2);
     }
@@ -375,6 +380,13 @@ class EdgeFuzzTest {
             public Short closeCode() {
                 return socket.awaitClose();
             }
+
+            @Override
+            public void close() {
+                if (socket.isOpen()) {
+                    socket.close();
+                }
+            }
         };
     }
 
@@ -406,6 +418,13 @@ class EdgeFuzzTest {
         @Override
         public Short closeCode() {
             return client.closeCode();
+        }
+
+        @Override
+        public void close() {
+            if (client.isOpen()) {
+                client.close();
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** GET /metrics of a real node: Parley's meters are there in Prometheus text and move under load. */
 class MetricsTest {
     private static final int MESSAGES = 40;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(10)).build();
     private Vertx vertx;
 
     @BeforeEach
@@ -110,7 +110,7 @@ class MetricsTest {
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder().timeout(java.time.Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:"
                 + TestNode.get().httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

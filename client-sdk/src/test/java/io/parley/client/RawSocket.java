@@ -93,6 +93,11 @@ final class RawSocket {
         return closeCode;
     }
 
+    /** Closes the socket and waits for the close handshake (or its time-out). */
+    void close() {
+        Await.result(socket.close());
+    }
+
     boolean isOpen() {
         return !socket.isClosed();
     }

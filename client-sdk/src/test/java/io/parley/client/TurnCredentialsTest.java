@@ -46,7 +46,9 @@ class TurnCredentialsTest {
                 .setTurnCredentials(TurnCredentialsRequest.getDefaultInstance()))).getTurnCredentials();
 
         assertThat(turn.getUsername()).endsWith(":" + userId);
-        assertThat(turn.getPassword()).isEqualTo(new RestCredentials(node.config().turn().secret()).password(turn.getUsername()));
+        assertThat(turn.getPassword()).isEqualTo(new RestCredentials(node.turnSecret()).password(turn.getUsername()));
+        assertThat(node.turnSecret()).as("the installation's secret, shared by its nodes").doesNotStartWith("unset:")
+                .isNotEqualTo(node.config().turn().secret());
         assertThat(turn.getExpiresAtMs()).isGreaterThan(TestNode.CLOCK.instant().toEpochMilli());
         String base = "turn:127.0.0.1:" + node.turnPort();
         assertThat(turn.getUrlsList()).containsExactly(base + "?transport=udp", base + "?transport=tcp");

@@ -87,6 +87,8 @@ public final class ParleyNode implements AutoCloseable {
     private PgConnectOptions postgres;
     private RedisOptions redis;
     private String installationId;
+    /** TURN's settings with the installation's shared secret when the configuration gave none. */
+    private io.parley.turn.TurnConfig turnConfig;
     private int httpPort;
     private TurnVerticle turn;
     private boolean closed;
@@ -151,6 +153,10 @@ public final class ParleyNode implements AutoCloseable {
         installationId = await(recordInstallation(), "reading the installation id from PostgreSQL");
         BusKey.install(vertx, Base64.getDecoder().decode(await(shared("bus_key", BusKey.newEncodedKey()),
                 "reading the bus key from PostgreSQL")));
+        turnConfig = config.turn().secret().startsWith(TurnSettings.UNSET)
+                ? config.turn().withSecret(await(shared("turn_secret", TurnSettings.newSecret()),
+                        "reading the TURN secret from PostgreSQL"))
+                : config.turn();
         NodeMeters.register(Meters.of(vertx), localDevices, () -> turn == null ? null : turn.stats());
         Handler<Router> opsRoutes = OpsRoutes.create(vertx, pool, Redis.createClient(vertx, redis), registry);
         AdminRoutes admin = new AdminRoutes(vertx, AdminToken.resolve(config.ops().adminToken(), data.root()));
@@ -247,14 +253,14 @@ public final class ParleyNode implements AutoCloseable {
                             : e)));
         }
         if (config.hasRole(Roles.TURN)) {
-            turn = new TurnVerticle(config.turn(), clock);
+            turn = new TurnVerticle(turnConfig, clock);
             deployments.add(vertx.deployVerticle(turn).recover(e -> Future.failedFuture(isBindFailure(e)
-                    ? new NodeStartException("TURN port " + config.turn().port() + " on " + config.turn().bindHost()
+                    ? new NodeStartException("TURN port " + turnConfig.port() + " on " + turnConfig.bindHost()
                             + " is in use; stop what holds it or set turn.port", e)
                     : e)));
         }
         if (config.hasRole(Roles.CALLS)) {
-            CallsConfig calls = new CallsConfig(config.turn().secret(), config.turn().credentialLifetime(), this::turnUrls);
+            CallsConfig calls = new CallsConfig(turnConfig.secret(), turnConfig.credentialLifetime(), this::turnUrls);
             deployments.add(vertx.deployVerticle(() -> new CallsVerticle(calls, clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.CALLS))));
         }
@@ -282,7 +288,7 @@ public final class ParleyNode implements AutoCloseable {
         if (!config.callsTurnUrls().isEmpty()) {
             return config.callsTurnUrls();
         }
-        String base = "turn:" + config.turn().relayHost() + ":" + turnPort();
+        String base = "turn:" + turnConfig.relayHost() + ":" + turnPort();
         return List.of(base + "?transport=udp", base + "?transport=tcp");
     }
 
@@ -329,6 +335,11 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     /** The TURN server's UDP and TCP port, or 0 when this node has no turn role. */
+    /** The REST secret this node's TURN server and calls role use (the installation's, unless configured). */
+    public String turnSecret() {
+        return turnConfig.secret();
+    }
+
     public int turnPort() {
         return turn == null ? 0 : turn.port();
     }

@@ -27,7 +27,7 @@ final class TurnSettings {
             new ConfigKey("turn.relayPortMax", ConfigKey.Type.INT, 65535, "highest relay port"),
             new ConfigKey("turn.realm", ConfigKey.Type.STRING, "parley", "REALM of TURN's long-term credentials"),
             new ConfigKey("turn.secret", ConfigKey.Type.STRING, "",
-                    "REST shared secret of TURN credentials (16+ characters; empty: random per process)"),
+                    "REST shared secret of TURN credentials (16+ characters; empty: one made by the first node and kept in PostgreSQL)"),
             new ConfigKey("turn.allowedPeers", ConfigKey.Type.LIST, List.of(),
                     "CIDR blocks TURN may relay to although loopback, private or link-local (e.g. 127.0.0.0/8)"),
             new ConfigKey("turn.maxAllocationsPerUser", ConfigKey.Type.INT, 10, "TURN allocations per user at once"),
@@ -47,6 +47,18 @@ final class TurnSettings {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * Starts a secret the configuration left empty: the node replaces it with the installation's
+     * (kept in PostgreSQL), so that every node's TURN server accepts every node's credentials.
+     */
+    static final String UNSET = "unset:";
+
+    static String newSecret() {
+        byte[] random = new byte[SECRET_BYTES];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
+    }
+
     static TurnConfig from(Map<String, Object> v, String httpHost, int httpPort) {
         int port = (Integer) v.get("turn.port");
         if (port < AUTO_PORT || port > 65535) {
@@ -58,9 +70,8 @@ final class TurnSettings {
         String host = (String) v.get("turn.host");
         String secret = (String) v.get("turn.secret");
         if (secret.isEmpty()) {
-            byte[] random = new byte[SECRET_BYTES];
-            new SecureRandom().nextBytes(random);
-            secret = Base64.getEncoder().encodeToString(random);
+            // Marked, so that the node can put the installation's shared secret in its place.
+            secret = UNSET + newSecret();
         }
         try {
             return new TurnConfig(host.isEmpty() ? httpHost : host, port, (String) v.get("turn.relayHost"),

@@ -86,6 +86,12 @@ public record TurnConfig(
                 nonceLifetime, ioThreads, recvBatch);
     }
 
+    public TurnConfig withSecret(String newSecret) {
+        return new TurnConfig(bindHost, port, relayHost, relayPortMin, relayPortMax, realm, newSecret, allowedPeers,
+                maxAllocationsPerUser, maxAllocations, userBytesPerSecond, authFailuresPerMinute, credentialLifetime,
+                nonceLifetime, ioThreads, recvBatch);
+    }
+
     public TurnConfig withAllowedPeers(List<String> peers) {
         return new TurnConfig(bindHost, port, relayHost, relayPortMin, relayPortMax, realm, secret, peers,
                 maxAllocationsPerUser, maxAllocations, userBytesPerSecond, authFailuresPerMinute, credentialLifetime,

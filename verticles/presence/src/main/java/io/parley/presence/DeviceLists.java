@@ -2,12 +2,12 @@ package io.parley.presence;
 
 import io.parley.bus.Addresses;
 import io.parley.bus.Ids;
+import io.parley.bus.Lookups;
 import io.parley.bus.PairCache;
 import io.parley.proto.DeviceSetRequest;
 import io.parley.proto.DeviceSets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,10 +24,10 @@ final class DeviceLists {
     private final PairCache<List<Integer>> cache;
 
     DeviceLists(Vertx vertx) {
-        this.cache = new PairCache<>(TTL_MS, MAX_ENTRIES, (user, same) -> vertx.eventBus().<DeviceSets>request(
+        this.cache = new PairCache<>(TTL_MS, MAX_ENTRIES, (user, same) -> Lookups.<DeviceSets>request(vertx.eventBus(),
                         Addresses.ACCOUNTS_DEVICE_SETS, DeviceSetRequest.newBuilder().addUserIds(Ids.bytes(user)).build(),
-                        new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-                .map(reply -> reply.body().getSetsList().stream().findFirst()
+                        TIMEOUT_MS)
+                .map(sets -> sets.getSetsList().stream().findFirst()
                         .map(set -> List.copyOf(set.getDeviceIdsList())).orElse(List.of())));
     }
 

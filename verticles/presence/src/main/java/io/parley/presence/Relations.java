@@ -2,12 +2,12 @@ package io.parley.presence;
 
 import io.parley.bus.Addresses;
 import io.parley.bus.Ids;
+import io.parley.bus.Lookups;
 import io.parley.bus.PairCache;
 import io.parley.proto.Relation;
 import io.parley.proto.RelationRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.UUID;
 
 /**
@@ -28,10 +28,9 @@ final class Relations {
     private final PairCache<Relation> cache;
 
     Relations(Vertx vertx) {
-        this.cache = new PairCache<>(TTL_MS, MAX_ENTRIES, (from, to) -> vertx.eventBus().<Relation>request(
-                        Addresses.ACCOUNTS_RELATION, RelationRequest.newBuilder().setFrom(Ids.bytes(from)).setTo(Ids.bytes(to))
-                                .build(), new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-                .map(reply -> reply.body()));
+        this.cache = new PairCache<>(TTL_MS, MAX_ENTRIES, (from, to) -> Lookups.<Relation>request(vertx.eventBus(),
+                Addresses.ACCOUNTS_RELATION, RelationRequest.newBuilder().setFrom(Ids.bytes(from)).setTo(Ids.bytes(to))
+                        .build(), TIMEOUT_MS));
     }
 
     /** Both directions: {@code target} blocked {@code viewer}, or {@code viewer} blocked {@code target}. */

@@ -2,13 +2,13 @@ package io.parley.receipts;
 
 import io.parley.bus.Addresses;
 import io.parley.bus.Ids;
+import io.parley.bus.Lookups;
 import io.parley.bus.PairCache;
 import io.parley.proto.Relation;
 import io.parley.proto.RelationRequest;
 import io.parley.proto.SendCheck;
 import io.parley.proto.SendCheckRequest;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.UUID;
 
@@ -31,13 +31,12 @@ final class AccountChecks {
     private final PairCache<Relation> relations;
 
     AccountChecks(EventBus bus) {
-        DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MS);
-        sendChecks = new PairCache<>(TTL_MS, MAX_ENTRIES, (from, to) -> bus.<SendCheck>request(Addresses.ACCOUNTS_SEND_CHECK,
-                SendCheckRequest.newBuilder().setFrom(Ids.bytes(from)).setTo(Ids.bytes(to)).build(), options)
-                .map(m -> m.body()));
-        relations = new PairCache<>(TTL_MS, MAX_ENTRIES, (from, to) -> bus.<Relation>request(Addresses.ACCOUNTS_RELATION,
-                RelationRequest.newBuilder().setFrom(Ids.bytes(from)).setTo(Ids.bytes(to)).build(), options)
-                .map(m -> m.body()));
+        sendChecks = new PairCache<>(TTL_MS, MAX_ENTRIES, (from, to) -> Lookups.<SendCheck>request(bus,
+                Addresses.ACCOUNTS_SEND_CHECK, SendCheckRequest.newBuilder().setFrom(Ids.bytes(from)).setTo(Ids.bytes(to))
+                        .build(), TIMEOUT_MS));
+        relations = new PairCache<>(TTL_MS, MAX_ENTRIES, (from, to) -> Lookups.<Relation>request(bus,
+                Addresses.ACCOUNTS_RELATION, RelationRequest.newBuilder().setFrom(Ids.bytes(from)).setTo(Ids.bytes(to))
+                        .build(), TIMEOUT_MS));
     }
 
     Future<Check> check(UUID from, UUID to) {

@@ -103,6 +103,9 @@ public final class SessionsVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize(config.hardFrameLimit())
                 .setMaxWebSocketMessageSize(config.hardFrameLimit())
                 .setTcpNoDelay(true)
+                // HTTP/1.1 and WebSocket only: an h2c upgrade (java.net.http asks for one by default)
+                // answered /metrics with a broken HTTP/2 stream, and no Parley client needs HTTP/2.
+                .setHttp2ClearTextEnabled(false)
                 // Every write to a connection happens on its event loop here, so Vert.x can write
                 // straight through instead of giving each HTTP connection a 1,024-slot queue
                 // (≈ 4.7 KB of heap per connection, kept for the life of an upgraded WebSocket).
