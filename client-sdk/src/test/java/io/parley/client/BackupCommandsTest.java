@@ -14,8 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -156,8 +154,8 @@ class BackupCommandsTest {
         assertThat(refused).hasMessageContaining("at most " + MAX_BYTES + " bytes");
         assertThat(Await.result(api.restore("correct horse".toCharArray())).createdMs()).as("the old backup").isEqualTo(1);
 
-        HttpResponse<String> declared = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder().timeout(java.time.Duration.ofSeconds(30)).uri(URI.create(server().url()
-                        + "/v1/backup")).header("Authorization", basic(credentials))
+        HttpResponse<String> declared = TestHttp.CLIENT.send(TestHttp.request(server().url()
+                        + "/v1/backup").header("Authorization", basic(credentials))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[MAX_BYTES + 1])).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(declared.statusCode()).isEqualTo(413);
         assertThat(new JsonObject(declared.body()).getInteger("code")).isEqualTo(413);
@@ -166,17 +164,16 @@ class BackupCommandsTest {
     @Test
     void theBackupApiNeedsTheDevicesCredentials() throws Exception {
         DeviceCredentials credentials = credentials(bobState);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(10)).build();
         for (String authorization : List.of("", "Bearer x", "Basic !!!", basic(credentials.toBuilder().setPassword("wrong").build()),
                 "Basic " + java.util.Base64.getEncoder().encodeToString("no-dot:pw".getBytes()))) {
-            HttpRequest.Builder request = HttpRequest.newBuilder().timeout(java.time.Duration.ofSeconds(30)).uri(URI.create(server().url() + "/v1/backup")).GET();
+            HttpRequest.Builder request = TestHttp.request(server().url() + "/v1/backup").GET();
             if (!authorization.isEmpty()) {
                 request.header("Authorization", authorization);
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = TestHttp.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(authorization).isEqualTo(401);
         }
-        HttpResponse<String> empty = http.send(HttpRequest.newBuilder().timeout(java.time.Duration.ofSeconds(30)).uri(URI.create(server().url() + "/v1/backup"))
+        HttpResponse<String> empty = TestHttp.CLIENT.send(TestHttp.request(server().url() + "/v1/backup")
                 .header("Authorization", basic(credentials)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(empty.statusCode()).isEqualTo(400);

@@ -3,9 +3,6 @@ package io.parley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.Test;
 /** GET /metrics of a real node: Parley's meters are there in Prometheus text and move under load. */
 class MetricsTest {
     private static final int MESSAGES = 40;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(10)).build();
     private Vertx vertx;
 
     @BeforeEach
@@ -110,8 +106,8 @@ class MetricsTest {
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder().timeout(java.time.Duration.ofSeconds(30)).uri(URI.create("http://127.0.0.1:"
-                + TestNode.get().httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = TestHttp.CLIENT.send(TestHttp.request("http://127.0.0.1:"
+                + TestNode.get().httpPort() + "/metrics").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }
