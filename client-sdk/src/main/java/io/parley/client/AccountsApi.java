@@ -67,23 +67,39 @@ public final class AccountsApi {
         } catch (InvalidProtocolBufferException e) {
             return Future.failedFuture(e);
         }
+        // Which step a call that gets no answer was at: told in its error, so that a hang says whether
+        // the server never took the connection, never answered, or stopped half-way through a body.
+        java.util.concurrent.atomic.AtomicReference<String> step = new java.util.concurrent.atomic.AtomicReference<>(
+                "connecting");
         return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(server.host()).setPort(server.port())
                         .setURI(path).putHeader("content-type", "application/json").setTimeout(timeoutMs))
-                .compose(request -> request.send(json))
-                .compose(response -> response.body().map(buffer -> {
-                    if (response.statusCode() != 200) {
-                        JsonObject error = safeJson(buffer.toString());
-                        throw new ParleyException(error.getInteger("code", response.statusCode()),
-                                error.getString("message", response.statusMessage()));
-                    }
-                    try {
-                        JsonFormat.parser().ignoringUnknownFields().merge(buffer.toString(), answer);
-                    } catch (InvalidProtocolBufferException e) {
-                        throw new ParleyException(503, "server answered with something that is not a reply: " + e.getMessage());
-                    }
-                    return (T) answer.build();
-                }))
-                .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+                .compose(request -> {
+                    step.set("sending the request");
+                    return request.send(json);
+                })
+                .compose(response -> {
+                    step.set("reading the answer's body (status " + response.statusCode() + ")");
+                    return response.body().map(buffer -> {
+                        if (response.statusCode() != 200) {
+                            JsonObject error = safeJson(buffer.toString());
+                            throw new ParleyException(error.getInteger("code", response.statusCode()),
+                                    error.getString("message", response.statusMessage()));
+                        }
+                        try {
+                            JsonFormat.parser().ignoringUnknownFields().merge(buffer.toString(), answer);
+                        } catch (InvalidProtocolBufferException e) {
+                            throw new ParleyException(503, "server answered with something that is not a reply: "
+                                    + e.getMessage());
+                        }
+                        return (T) answer.build();
+                    });
+                })
+                .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .recover(e -> Future.failedFuture(e instanceof java.util.concurrent.TimeoutException
+                        || e instanceof io.vertx.core.http.HttpClosedException
+                        ? new ParleyException(503, "no answer from " + server.host() + ":" + server.port() + path
+                                + " within " + timeoutMs + " ms, while " + step.get() + ": " + e.getMessage())
+                        : e));
     }
 
     private static JsonObject safeJson(String text) {

@@ -97,6 +97,10 @@ class BroadcastTest {
         List<UUID> tooMany = IntStream.range(0, 257).mapToObj(i -> UUID.randomUUID()).toList();
         assertThat(code(alice.groups.api().createBroadcastList("crowd", tooMany))).isEqualTo(409);
         assertThat(code(bob.groups.api().addBroadcastRecipients(listId, List.of(carol.user())))).isEqualTo(404);
+        assertThat(code(bob.groups.api().addBroadcastRecipients(listId, List.of(bob.user()))))
+                .as("someone else's list, even when adding oneself").isEqualTo(404);
+        assertThat(code(alice.groups.api().addBroadcastRecipients(listId, List.of(alice.user()))))
+                .as("the owner adding itself").isEqualTo(400);
 
         BroadcastList grown = Await.result(alice.groups.api().addBroadcastRecipients(listId, List.of(carol.user(), bob.user())));
         assertThat(grown.getRecipientsList()).containsExactly(Ids.bytes(bob.user()), Ids.bytes(carol.user()));

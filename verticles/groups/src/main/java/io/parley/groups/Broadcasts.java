@@ -57,12 +57,17 @@ final class Broadcasts {
 
     Future<BroadcastList> add(Caller caller, AddBroadcastRecipientsRequest request) {
         UUID listId = Ids.uuid(request.getListId(), "list_id");
-        List<UUID> added = recipients(caller, request.getRecipientsList());
+        List<UUID> added = distinct(request.getRecipientsList());
         if (added.isEmpty()) {
             throw Failure.BAD_REQUEST.exception("recipients must name at least one user");
         }
-        return accounts.requireExisting(added).compose(v -> store.pool().withTransaction(tx -> store.lock(tx, listId).compose(found -> {
+        // Whose list it is comes first: to anybody but its owner the list does not exist (404),
+        // whatever the request asks; only the owner hears that it cannot add itself.
+        return store.pool().withTransaction(tx -> store.lock(tx, listId).compose(found -> {
             BroadcastStore.ListRow list = owned(found, caller);
+            refuseSelf(caller, added);
+            return accounts.requireExisting(added).map(v -> list);
+        }).compose(list -> {
             long fresh = added.stream().filter(u -> !list.recipients().contains(u)).count();
             if (list.recipients().size() + fresh > config.maxBroadcastRecipients()) {
                 throw Failure.CONFLICT.exception("a broadcast list has at most " + config.maxBroadcastRecipients()
@@ -70,7 +75,7 @@ final class Broadcasts {
             }
             return store.insertRecipients(tx, listId, added, clock.millis()).compose(x -> store.recipients(tx, listId))
                     .map(all -> proto(new BroadcastStore.ListRow(listId, list.owner(), list.name(), list.createdAt(), all)));
-        })));
+        }));
     }
 
     Future<BroadcastLists> list(Caller caller) {
@@ -107,14 +112,22 @@ final class Broadcasts {
     }
 
     private List<UUID> recipients(Caller caller, List<com.google.protobuf.ByteString> ids) {
+        List<UUID> users = distinct(ids);
+        refuseSelf(caller, users);
+        return users;
+    }
+
+    private List<UUID> distinct(List<com.google.protobuf.ByteString> ids) {
         if (ids.size() > config.maxBroadcastRecipients()) {
             throw Failure.CONFLICT.exception("a broadcast list has at most " + config.maxBroadcastRecipients() + " recipients");
         }
-        List<UUID> users = new ArrayList<>(new LinkedHashSet<>(ids.stream().map(b -> Ids.uuid(b, "recipients")).toList()));
+        return new ArrayList<>(new LinkedHashSet<>(ids.stream().map(b -> Ids.uuid(b, "recipients")).toList()));
+    }
+
+    private static void refuseSelf(Caller caller, List<UUID> users) {
         if (users.contains(caller.userId())) {
             throw Failure.BAD_REQUEST.exception("you cannot be a recipient of your own broadcast list");
         }
-        return users;
     }
 
     private static BroadcastList proto(BroadcastStore.ListRow list) {

@@ -34,6 +34,13 @@ final class PresenceService {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
     private static final int SWEEP_BATCH = 500;
     private static final int SWEEP_PAGES = 200;
+    /**
+     * A change whose push failed (accounts' relation answer or a route look-up timed out, as when
+     * a request went to a node that just died and the cluster has not yet said so) is pushed
+     * again, with the state as it is by then, this many times at this interval.
+     */
+    private static final int PUSH_ATTEMPTS = 4;
+    private static final long PUSH_RETRY_MS = 2_000;
 
     private final PresenceStore store;
     private final Relations relations;
@@ -42,10 +49,12 @@ final class PresenceService {
     private final DevicePusher pusher;
     private final PresenceConfig config;
     private final Clock clock;
+    private final io.vertx.core.Vertx vertx;
     private boolean sweeping;
 
     PresenceService(PresenceStore store, Relations relations, DeviceRoutes routes, NodeLiveness liveness,
-            DevicePusher pusher, PresenceConfig config, Clock clock) {
+            DevicePusher pusher, PresenceConfig config, Clock clock, io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.store = store;
         this.relations = relations;
         this.routes = routes;
@@ -175,6 +184,10 @@ final class PresenceService {
      * and tells nothing to subscribers on the other side of a block. Never fails.
      */
     private Future<Void> changed(UUID user) {
+        return changed(user, 1);
+    }
+
+    private Future<Void> changed(UUID user, int attempt) {
         long now = clock.millis();
         Future<PresenceStore.State> state = store.state(user, now);
         Future<List<PresenceStore.Subscriber>> subscribers = store.subscribers(user, now, config.maxSubscribersPerChange());
@@ -192,8 +205,13 @@ final class PresenceService {
             })));
             return Future.join(pushes).<Void>mapEmpty();
         }).recover(e -> {
-            // The change itself is stored; subscribers see it at their next subscribe.
-            LOG.warn("presence change not pushed [user: {}]: {}", user, e.getMessage());
+            if (attempt < PUSH_ATTEMPTS) {
+                LOG.info("presence change not pushed yet [user: {}, attempt: {}]: {}", user, attempt, e.getMessage());
+                vertx.setTimer(PUSH_RETRY_MS, t -> changed(user, attempt + 1));
+            } else {
+                // The change itself is stored; subscribers see it at their next subscribe.
+                LOG.warn("presence change not pushed [user: {}]: {}", user, e.getMessage());
+            }
             return Future.succeededFuture();
         });
     }

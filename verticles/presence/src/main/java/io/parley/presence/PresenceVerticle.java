@@ -41,7 +41,7 @@ public final class PresenceVerticle extends VerticleBase {
         PresenceStore store = new PresenceStore(redis, config);
         Relations relations = new Relations(vertx);
         PresenceService presence = new PresenceService(store, relations, routes, new NodeLiveness(redis), pusher, config,
-                clock);
+                clock, vertx);
         DeviceLists devices = new DeviceLists(vertx);
         TypingRelay typing = new TypingRelay(devices, relations, pusher);
 
