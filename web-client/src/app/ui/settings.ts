@@ -32,12 +32,12 @@ export async function settingsView(app: ParleyApp, back: () => void): Promise<HT
     h('h3', {}, 'Privacy'), lastSeen, h('label', {}, receipts, ' Send and receive read receipts'),
     h('button', { onclick: run(() => app.setPrivacy(lastSeen.value, !receipts.checked)) }, 'Save privacy'),
     h('h3', {}, 'Link a device'),
-    h('p', { class: 'hint' }, 'On the other device scan the QR code, or in the other browser choose "Link to an existing account" and enter the code under it (valid 10 minutes, once).'),
+    h('p', { class: 'hint' }, 'On the other device scan the QR code, or in the other browser choose "Link to an existing account" and enter the code next to it (valid 10 minutes, once).'),
     h('button', { 'data-test': 'create-link-code', onclick: run(async () => {
       const value = await app.linkCode();
       qr.src = await QRCode.toDataURL(value, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
       qr.hidden = false;
       code.textContent = value;
-    }) }, 'Show a link code'), qr, code,
+    }) }, 'Show a link code'), h('div', { class: 'link-box' }, qr, code),
     saved, error);
 }

@@ -47,6 +47,7 @@ class BrowserLinkAndSafetyTest {
                 + " return i.complete && i.naturalWidth >= 100 && i.naturalWidth === i.naturalHeight && i.src.startsWith('data:image/png'); }",
                 null).asBoolean()).isTrue();
         String code = alice.page.evaluate("() => document.querySelector('[data-test=link-code]').textContent", null).asText();
+        alice.page.evaluate("() => document.querySelector('[data-test=link-qr]').scrollIntoView()", null);
         alice.page.screenshot(Browser.webClientDir().resolveSibling("docs").resolve("screenshots").resolve("link-qr.png"));
 
         Browser.Page laptop = browser.open(alice.username + "-laptop", WebTestNode.url());
