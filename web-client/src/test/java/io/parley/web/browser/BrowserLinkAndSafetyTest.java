@@ -3,11 +3,15 @@ package io.parley.web.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.bus.Ids;
+import io.parley.client.ParleyClient;
 import io.parley.client.signal.SafetyNumbers;
+import io.parley.client.signal.SecureMessenger;
 import io.parley.proto.DeviceIdentity;
 import io.parley.proto.GetIdentityKeysRequest;
 import io.parley.proto.Request;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +105,33 @@ class BrowserLinkAndSafetyTest {
         alice.waitUntilOnline();
         alice.openChat(bob.username);
         alice.page.click("[data-test=safety]").waitFor("[data-test=verified]", "✓ Verified");
+    }
+
+    @Test
+    void aContactWhoReinstalledShowsANoticeInTheChatAndIsNoLongerVerified() throws Exception {
+        WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
+        JavaPerson bob = new JavaPerson(vertx, WebPerson.uniqueName("bob"));
+        alice.startChat(bob.username);
+        alice.send("before your new phone");
+        JavaPerson.eventually("Bob reads Alice's first message", () -> bob.texts.contains("before your new phone"));
+        alice.page.click("[data-test=safety]").click("[data-test=verify]").waitFor("[data-test=verified]", "✓ Verified");
+        String before = alice.page.evaluate("() => document.querySelector('[data-test=safety-number]').textContent", null).asText();
+        alice.page.click("[data-test=safety-close]");
+
+        // Bob's app lost its state: the same account and device with a new identity key (replace_identity).
+        bob.close();
+        ParleyClient reinstalled = ParleyClient.create(vertx, WebTestNode.address(), bob.credentials);
+        SecureMessenger fresh = SecureMessenger.create(reinstalled, Files.createTempDirectory("parley-reinstalled"));
+        JavaPerson.await(reinstalled.connect());
+        JavaPerson.await(fresh.publishKeys());
+        JavaPerson.await(fresh.send(alice.user, "new phone, same Bob".getBytes(StandardCharsets.UTF_8)));
+
+        alice.waitForMessage("new phone, same Bob");
+        alice.page.waitFor("[data-test=notice]", "safety number with this contact changed");
+        alice.page.click("[data-test=safety]").waitFor("[data-test=verified]", "Not verified");
+        alice.page.waitUntil("(before) => { const t = document.querySelector('[data-test=safety-number]').textContent;"
+                + " return /^(\\d{5} ){11}\\d{5}$/.test(t) && t !== before; }", before);
+        JavaPerson.await(reinstalled.close());
     }
 
     private static String safetyNumber(WebPerson person) {
