@@ -107,6 +107,11 @@ class BrowserStatusTest {
         assertThat(reply[0]).isZero();
         MessageContent content = MessageContents.decode(reply);
         assertThat(Ids.uuid(content.getStatusPostId(), "status_post_id")).isEqualTo(postId);
+
+        // A post the server no longer lists (deleted here; the 24-hour sweep does the same) leaves the screen.
+        JavaPerson.await(bobStatus.delete(postId));
+        dave.page.waitUntil("(id) => !document.querySelector(`[data-test=contact-status][data-post='${id}']`)"
+                + " && !document.querySelector(`[data-test=status-viewer] [data-post='${id}']`)", postId.toString());
         bob.close();
     }
 
