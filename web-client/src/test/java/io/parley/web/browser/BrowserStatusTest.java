@@ -82,6 +82,39 @@ class BrowserStatusTest {
     }
 
     @Test
+    void contactsExceptCarolReachesBobButNotCarolAndAllContactsReachesBoth() throws Exception {
+        WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
+        JavaPerson bob = new JavaPerson(vertx, WebPerson.uniqueName("bob"));
+        JavaPerson carol = new JavaPerson(vertx, WebPerson.uniqueName("carol"));
+        alice.startChat(bob.username);
+        alice.startChat(carol.username);
+        alice.page.click("[data-test=status-tab]").waitFor("[data-test=status-panel]");
+        alice.page.select("[data-test=status-audience]", "CONTACTS_EXCEPT")
+                .click("[data-test=status-contact][data-user='" + carol.user() + "']")
+                .fill("[data-test=status-text]", "Surprise party for Carol").click("[data-test=post-status]");
+        UUID secret = postIdOf(alice, "Surprise party for Carol");
+        alice.page.select("[data-test=status-audience]", "CONTACTS")
+                .fill("[data-test=status-text]", "Party on Friday, everyone").click("[data-test=post-status]");
+        UUID open = postIdOf(alice, "Party on Friday, everyone");
+
+        StatusApi bobStatus = new StatusApi(bob.secure);
+        StatusApi carolStatus = new StatusApi(carol.secure);
+        assertThat(JavaPerson.await(bobStatus.view(secret)).content().getText()).isEqualTo("Surprise party for Carol");
+        assertThatThrownBy(() -> JavaPerson.await(carolStatus.view(secret)))
+                .rootCause().isInstanceOfSatisfying(ParleyException.class, e -> assertThat(e.code()).isEqualTo(404));
+        assertThat(JavaPerson.await(bobStatus.view(open)).content().getText()).isEqualTo("Party on Friday, everyone");
+        assertThat(JavaPerson.await(carolStatus.view(open)).content().getText()).isEqualTo("Party on Friday, everyone");
+        bob.close();
+        carol.close();
+    }
+
+    private static UUID postIdOf(WebPerson poster, String text) {
+        poster.page.waitFor("[data-test=my-status]", text);
+        return UUID.fromString(poster.page.evaluate("(text) => [...document.querySelectorAll('[data-test=my-status]')]"
+                + ".find(e => e.textContent.includes(text)).dataset.post", text).asText());
+    }
+
+    @Test
     void aJavaUsersStatusIsOpenedInTheBrowserWhichShowsAsAViewerAndRepliesToIt() throws Exception {
         WebPerson dave = WebPerson.register(browser, WebPerson.uniqueName("dave"));
         JavaPerson bob = new JavaPerson(vertx, WebPerson.uniqueName("bob"));
