@@ -37,6 +37,13 @@ export interface Contact {
 export const MAX_STATUS_TEXT_BYTES = 6 * 1024;
 const TEXTS_KEY = 'statusTexts';
 
+/** What this device keeps of a post until it expires. */
+interface Kept {
+  text: string;
+  expiresAtMs: number;
+  audience?: string;
+}
+
 export function inAudience(audience: Audience, contact: string): boolean {
   switch (audience.mode) {
     case 'CONTACTS': return true;
@@ -87,8 +94,20 @@ export class StatusBook {
     const posted = await this.connection.request<any>({ postStatus: { copies } });
     const post: StatusPost = { postId: uuidFromBase64(posted.postId), poster: this.secure.self, posterDevice: this.secure.selfDevice,
       postedAtMs: Number(posted.postedAtMs ?? Date.now()), expiresAtMs: Number(posted.expiresAtMs ?? 0), viewed: true };
-    await this.keep(post, text);
+    await this.keep(post, text, await this.describe(audience));
     return post;
+  }
+
+  /** "Only shared with Bob", for the poster's own list (the server does not know the audience). */
+  private async describe(audience: Audience): Promise<string> {
+    if (audience.mode === 'CONTACTS') return 'Shared with my contacts';
+    const names = (await this.contacts()).filter((c) => audience.users.includes(c.userId)).map((c) => c.name).join(', ');
+    return audience.mode === 'CONTACTS_EXCEPT' ? `Shared with my contacts except ${names}` : `Only shared with ${names}`;
+  }
+
+  /** Who a post of this device was shared with, when this device posted it. */
+  async audienceOf(postId: string): Promise<string | undefined> {
+    return (await this.texts())[postId]?.audience;
   }
 
   /** One copy per device of the user with published keys (this device excluded); none for a user who refuses. */
@@ -151,13 +170,13 @@ export class StatusBook {
     await this.db.put('kv', texts, TEXTS_KEY);
   }
 
-  private async texts(): Promise<Record<string, { text: string; expiresAtMs: number }>> {
-    return (await this.db.get<Record<string, { text: string; expiresAtMs: number }>>('kv', TEXTS_KEY)) ?? {};
+  private async texts(): Promise<Record<string, Kept>> {
+    return (await this.db.get<Record<string, Kept>>('kv', TEXTS_KEY)) ?? {};
   }
 
-  private async keep(post: StatusPost, text: string): Promise<void> {
+  private async keep(post: StatusPost, text: string, audience?: string): Promise<void> {
     const texts = await this.texts();
-    texts[post.postId] = { text, expiresAtMs: post.expiresAtMs };
+    texts[post.postId] = { text, expiresAtMs: post.expiresAtMs, ...(audience === undefined ? {} : { audience }) };
     await this.db.put('kv', texts, TEXTS_KEY);
   }
 

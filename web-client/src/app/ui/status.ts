@@ -78,8 +78,10 @@ export async function statusView(app: ParleyApp, back: () => void): Promise<HTML
         .then((vs) => Promise.all(vs.map((v) => app.nameOf(v.userId)))).catch(() => [] as string[]);
       // Posted from another device of this account: its copy opens here (the poster's views are not counted).
       const kept = await app.status.view(p).catch((e) => readable(e));
+      const audience = await app.status.audienceOf(p.postId);
       return h('li', { 'data-test': 'my-status', 'data-post': p.postId },
         h('span', { class: 'status-text' }, kept), h('time', {}, time(p.postedAtMs)),
+        audience !== undefined && h('span', { class: 'hint', 'data-test': 'status-audience-label' }, audience),
         h('div', { class: 'hint', 'data-test': 'viewers' }, names.length === 0 ? 'No views yet' : `Viewed by ${names.join(', ')}`),
         h('button', { class: 'danger', 'data-test': 'delete-status', onclick: () =>
           app.status.delete(p.postId).then(refresh).catch((e) => (error.textContent = readable(e))) }, 'Delete'));

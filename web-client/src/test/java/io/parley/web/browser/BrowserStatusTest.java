@@ -69,6 +69,7 @@ class BrowserStatusTest {
         assertThatThrownBy(() -> JavaPerson.await(carolStatus.view(postId)))
                 .rootCause().isInstanceOfSatisfying(ParleyException.class, e -> assertThat(e.code()).isEqualTo(404));
 
+        alice.page.waitFor("[data-test=my-status] [data-test=status-audience-label]", "Only shared with " + bob.username);
         alice.page.waitFor("[data-test=my-status] [data-test=viewers]", bob.username);
         assertThat(alice.page.texts("[data-test=my-status] [data-test=viewers]").get(0)).doesNotContain(carol.username);
         screenshot(alice, "status");
