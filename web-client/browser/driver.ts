@@ -52,6 +52,11 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
     await target.first().click({ timeout: timeout(r) });
     return {};
   },
+  /** Chooses an option of a <select> by its value. */
+  async select(r) {
+    await page(r.name).locator(r.selector).first().selectOption(r.value, { timeout: timeout(r) });
+    return {};
+  },
   async press(r) {
     await page(r.name).locator(r.selector).first().press(r.key, { timeout: timeout(r) });
     return {};

@@ -13,7 +13,10 @@ import { Connection } from './net/connection.js';
 import { ParleyError, readable } from './net/failure.js';
 import type { DeviceCredentials } from './net/http.js';
 import { randomUuid, uuidFromBase64, uuidToBase64 } from './net/ids.js';
+import { encodeStatusReply } from './messageContent.js';
 import { MAX_RECEIPT_IDS, Receiver } from './receiver.js';
+import { SafetyNumbers } from './safety.js';
+import { StatusBook, type StatusPost } from './status.js';
 
 /** What the app keeps of its account in IndexedDB (kv 'account'). */
 export interface Account {
@@ -33,6 +36,8 @@ export class ParleyApp {
   readonly secure: SecureChannel;
   readonly groups: GroupChannel;
   readonly receiver: Receiver;
+  readonly status: StatusBook;
+  readonly safety: SafetyNumbers;
   private readonly keys: KeyPublisher;
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
@@ -47,6 +52,8 @@ export class ParleyApp {
     this.secure = new SecureChannel(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.groups = new GroupChannel(this.connection, store, db, this.secure);
     this.keys = new KeyPublisher(this.connection, store, db);
+    this.status = new StatusBook(this.connection, this.secure, db);
+    this.safety = new SafetyNumbers(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.receiver = new Receiver(this.connection, this.secure, this.groups, this.history, this.events, {
       self: account.userId,
       isOpen: (chatId) => this.openChat === chatId && document.visibilityState === 'visible',
@@ -217,16 +224,16 @@ export class ParleyApp {
 
   // --- messages ---
 
-  async send(chatId: string, text: string): Promise<Message | undefined> {
+  async send(chatId: string, text: string, statusPostId?: string): Promise<Message | undefined> {
     const chat = await this.history.chat(chatId);
     if (chat === undefined || text.trim() === '') return undefined;
-    const bytes = utf8(text);
+    const bytes = statusPostId === undefined ? utf8(text) : encodeStatusReply(text, statusPostId);
     if (bytes.length > MAX_PLAINTEXT_BYTES) {
       this.fail(new ParleyError(413, `the message is ${Math.ceil(bytes.length / 1024)} KiB; the limit is ${MAX_PLAINTEXT_BYTES / 1024} KiB. Nothing was sent.`));
       return undefined;
     }
     const message: Message = { key: randomUuid(), chatId, from: this.self, fromDevice: this.account.credentials.deviceId,
-      outgoing: true, text, sentMs: Date.now(), tick: 'pending' };
+      outgoing: true, text, sentMs: Date.now(), tick: 'pending', ...(statusPostId === undefined ? {} : { statusPostId }) };
     await this.history.add(message, true);
     this.events.emit('messages', { chatId });
     this.events.emit('chats', undefined);
@@ -245,6 +252,12 @@ export class ParleyApp {
     }
     this.events.emit('messages', { chatId });
     return message;
+  }
+
+  /** Replies to a status post with a 1:1 message to its poster that names the post (as the SDK's StatusApi.reply). */
+  async replyToStatus(post: StatusPost, text: string): Promise<Message | undefined> {
+    await this.ensureDirect(post.poster);
+    return this.send(post.poster, text, post.postId);
   }
 
   async edit(message: Message, text: string): Promise<void> {

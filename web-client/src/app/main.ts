@@ -8,6 +8,7 @@ import { conversationView } from './ui/conversation.js';
 import { clear, h } from './ui/dom.js';
 import { groupPanel } from './ui/groupPanel.js';
 import { settingsView } from './ui/settings.js';
+import { statusView } from './ui/status.js';
 import { welcomeView } from './ui/welcome.js';
 
 const ERROR_SHOWN_MS = 8_000;
@@ -53,7 +54,8 @@ async function run(root: HTMLElement, db: Database, account: Account, displayNam
     if (chatId) void app.markRead(chatId);
   });
   clear(root, h('div', { class: 'layout' },
-    chatListView(app, { open: (id, highlight) => void openChat(id, highlight), settings: async () => show(await settingsView(app, () => clear(main))) }),
+    chatListView(app, { open: (id, highlight) => void openChat(id, highlight), settings: async () => show(await settingsView(app, () => clear(main))),
+      status: async () => show(await statusView(app, () => clear(main))) }),
     main), toast);
 }
 

@@ -3,6 +3,7 @@
 // notices, stores the result, confirms delivery, and acks the envelope only once all of that is
 // stored. A replayed envelope (same message id and kind) is acked and changes nothing.
 import { fromUtf8 } from '../signal/index.js';
+import { readContent, type Content } from './messageContent.js';
 import { DecryptionFailure, ContentType, type SecureChannel } from './crypto/secureChannel.js';
 import { readNotice, type GroupChannel, type OpenedGroupMessage } from './crypto/groupChannel.js';
 import type { History, Message } from './data/history.js';
@@ -87,10 +88,10 @@ export class Receiver {
       for (const message of released) await this.showGroup(message);
       return;
     }
-    await this.showDirect(envelope, fromUtf8(plaintext));
+    await this.showDirect(envelope, readContent(plaintext));
   }
 
-  private async showDirect(envelope: any, text: string): Promise<void> {
+  private async showDirect(envelope: any, { text, statusPostId }: Content): Promise<void> {
     const sender = uuidFromBase64(envelope.senderUser);
     const chatId = envelope.conversationUser !== undefined ? uuidFromBase64(envelope.conversationUser) : sender;
     await this.host.ensureDirect(chatId);
@@ -101,6 +102,7 @@ export class Receiver {
       sentMs: Number(envelope.serverTimestampMs ?? Date.now()),
       ...(outgoing ? { tick: 'sent' as const } : {}),
       ...(envelope.expiresAtMs !== undefined ? { expiresAtMs: Number(envelope.expiresAtMs) } : {}),
+      ...(statusPostId !== undefined ? { statusPostId } : {}),
     };
     await this.history.add(message, this.host.isOpen(chatId));
     this.events.emit('messages', { chatId });

@@ -92,6 +92,11 @@ export class SecureChannel {
     return this.inOrder(recipient, () => this.attempt(recipient, plaintext, kind, randomUuid(), refersTo, this.seal));
   }
 
+  /** One device's ciphertext outside a send (a status copy), in order with the sends to that user. */
+  sealFor(user: string, device: number, plaintext: Uint8Array): Promise<OutgoingEnvelope> {
+    return this.inOrder(user, () => this.seal(user, device, plaintext));
+  }
+
   /** Encrypts for one device, building the session from a fresh bundle when there is none. */
   private readonly seal: Sealer = async (user, device, plaintext) => {
     const address = { name: user, deviceId: device };

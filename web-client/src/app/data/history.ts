@@ -29,6 +29,7 @@ export interface Message {
   deleted?: boolean;
   expiresAtMs?: number;
   read?: boolean;
+  statusPostId?: string; // a reply to this status post
 }
 
 const TICK_ORDER: Tick[] = ['failed', 'pending', 'sent', 'delivered', 'read'];

@@ -8,6 +8,7 @@ import { clear, h, time } from './dom.js';
 export interface ListActions {
   open(chatId: string, highlight?: string): void;
   settings(): void;
+  status(): void;
 }
 
 export function chatListView(app: ParleyApp, actions: ListActions): HTMLElement {
@@ -55,6 +56,7 @@ export function chatListView(app: ParleyApp, actions: ListActions): HTMLElement 
   void render();
   return h('aside', { class: 'sidebar' },
     h('header', {}, h('b', { 'data-test': 'me' }, app.account.username || 'me'), state,
+      h('button', { title: 'Status', 'data-test': 'status-tab', onclick: () => actions.status() }, 'Status'),
       h('button', { title: 'Settings', 'data-test': 'settings', onclick: () => actions.settings() }, '⚙')),
     h('div', { class: 'actions' },
       h('button', { 'data-test': 'new-chat', onclick: () => prompt('Chat', ['username'], async ([u]) => actions.open((await app.startChat(u!)).id)) }, 'New chat'),

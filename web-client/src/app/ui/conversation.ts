@@ -5,6 +5,7 @@ import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { TIMER_NAMES } from '../receiver.js';
 import { clear, h, presenceText, time } from './dom.js';
+import { safetyPanel } from './safety.js';
 
 const TYPING_SHOWN_MS = 10_000;
 const TYPING_RENEW_MS = 3_000;
@@ -90,6 +91,7 @@ function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighte
   return h('li', { class: `message ${m.outgoing ? 'out' : 'in'}${m.deleted ? ' deleted' : ''}${highlighted ? ' highlight' : ''}`,
     'data-test': 'message', 'data-key': m.key },
     name !== undefined && !m.outgoing && h('b', { class: 'from' }, name),
+    m.statusPostId !== undefined && h('span', { class: 'status-reply', 'data-test': 'status-reply' }, '↩ Status reply'),
     h('span', { class: 'text', 'data-test': 'text' }, m.text),
     h('span', { class: 'meta' }, m.edited && !m.deleted ? 'edited ' : '', time(m.sentMs), ' ', tick ?? '', tools ?? ''));
 }
@@ -112,5 +114,9 @@ function directTools(app: ParleyApp, peer: string, timer: string | undefined): H
     blocked = list.includes(peer);
     block.textContent = blocked ? 'Unblock' : 'Block';
   }).catch(() => {});
-  return h('div', { class: 'tools' }, select, block);
+  const safety = h('button', { 'data-test': 'safety', onclick: () => {
+    const panel = safetyPanel(app, peer, () => panel.remove());
+    document.body.append(panel);
+  } }, 'Safety number');
+  return h('div', { class: 'tools' }, select, block, safety);
 }

@@ -1,5 +1,6 @@
-// Profile, privacy (last seen audience, read receipts), linking a companion device, and the
-// account's devices.
+// Profile, privacy (last seen audience, read receipts), linking a companion device (its code as a
+// QR code and as text), and the account's devices.
+import QRCode from 'qrcode';
 import type { ParleyApp } from '../client.js';
 import { readable } from '../net/failure.js';
 import { h } from './dom.js';
@@ -14,6 +15,7 @@ export async function settingsView(app: ParleyApp, back: () => void): Promise<HT
     h('option', { value: v, selected: v === privacy.lastSeen }, `Last seen: ${v.toLowerCase()}`)));
   const receipts = h('input', { type: 'checkbox', checked: !privacy.readReceiptsOff });
   const code = h('code', { 'data-test': 'link-code' });
+  const qr = h('img', { class: 'link-qr', 'data-test': 'link-qr', alt: 'QR code of the link code', hidden: true });
   const run = (work: () => Promise<void>) => async () => {
     error.textContent = '';
     try {
@@ -30,9 +32,12 @@ export async function settingsView(app: ParleyApp, back: () => void): Promise<HT
     h('h3', {}, 'Privacy'), lastSeen, h('label', {}, receipts, ' Send and receive read receipts'),
     h('button', { onclick: run(() => app.setPrivacy(lastSeen.value, !receipts.checked)) }, 'Save privacy'),
     h('h3', {}, 'Link a device'),
-    h('p', { class: 'hint' }, 'On the other browser choose "Link to an existing account" and enter this code (valid 10 minutes, once).'),
+    h('p', { class: 'hint' }, 'On the other device scan the QR code, or in the other browser choose "Link to an existing account" and enter the code next to it (valid 10 minutes, once).'),
     h('button', { 'data-test': 'create-link-code', onclick: run(async () => {
-      code.textContent = await app.linkCode();
-    }) }, 'Show a link code'), code,
+      const value = await app.linkCode();
+      qr.src = await QRCode.toDataURL(value, { errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+      qr.hidden = false;
+      code.textContent = value;
+    }) }, 'Show a link code'), h('div', { class: 'link-box' }, qr, code),
     saved, error);
 }

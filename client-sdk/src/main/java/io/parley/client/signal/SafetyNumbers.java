@@ -35,9 +35,14 @@ public final class SafetyNumbers {
                 ? primaryKey(client, store, keys, self)
                 : Future.succeededFuture(store.getIdentityKeyPair().getPublicKey());
         Future<IdentityKey> theirs = primaryKey(client, store, keys, peer);
-        return Future.all(mine, theirs).compose(both -> client.vertx().executeBlocking(() -> group(
-                new NumericFingerprintGenerator(ITERATIONS).createFor(VERSION, Ids.bytes(self).toByteArray(), mine.result(),
-                        Ids.bytes(peer).toByteArray(), theirs.result()).getDisplayableFingerprint().getDisplayText())));
+        return Future.all(mine, theirs).compose(both -> client.vertx().executeBlocking(() ->
+                displayed(self, mine.result(), peer, theirs.result())));
+    }
+
+    /** The safety number of two users' identity keys, as shown (blocking: 2 × 5,200 SHA-512 rounds). */
+    public static String displayed(UUID self, IdentityKey mine, UUID peer, IdentityKey theirs) {
+        return group(new NumericFingerprintGenerator(ITERATIONS).createFor(VERSION, Ids.bytes(self).toByteArray(), mine,
+                Ids.bytes(peer).toByteArray(), theirs).getDisplayableFingerprint().getDisplayText());
     }
 
     /** The key this device has seen in a session with the user's primary, else what the server answers. */

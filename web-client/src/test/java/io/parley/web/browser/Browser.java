@@ -144,6 +144,11 @@ final class Browser implements AutoCloseable {
             return this;
         }
 
+        Page select(String selector, String value) {
+            call(request("select", name).put("selector", selector).put("value", value));
+            return this;
+        }
+
         Page press(String selector, String key) {
             call(request("press", name).put("selector", selector).put("key", key));
             return this;

@@ -37,6 +37,8 @@ final class JavaPerson {
     final SecureMessenger secure;
     final GroupMessenger groups;
     final List<String> texts = new CopyOnWriteArrayList<>();
+    /** The decrypted 1:1 plaintexts as bytes (structured content starts with 0x00). */
+    final List<byte[]> plaintexts = new CopyOnWriteArrayList<>();
     final List<String> groupTexts = new CopyOnWriteArrayList<>();
     final List<SecureMessenger.SessionReset> resets = new CopyOnWriteArrayList<>();
     final List<SecureMessenger.DecryptionFailure> failures = new CopyOnWriteArrayList<>();
@@ -58,6 +60,7 @@ final class JavaPerson {
                 .onOther(e -> {
                     if (e.getKind() == io.parley.proto.Envelope.Kind.MESSAGE && e.getGroupId().isEmpty()) {
                         texts.add(e.getContent().toStringUtf8());
+                        plaintexts.add(e.getContent().toByteArray());
                     }
                 });
         await(client.connect());

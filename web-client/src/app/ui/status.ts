@@ -1,0 +1,118 @@
+// The Status tab: post a text status for an audience (all contacts, all except some, only some),
+// see one's own live posts with who viewed them, see contacts' posts, open one (which records the
+// view) and reply to it (a 1:1 message to the poster). The list refreshes while on screen and
+// drops posts as they expire.
+import type { ParleyApp } from '../client.js';
+import { readable } from '../net/failure.js';
+import { livePosts, type AudienceMode, type Contact, type StatusPost } from '../status.js';
+import { clear, h, time } from './dom.js';
+
+const REFRESH_MS = 3_000;
+const MODES: Record<AudienceMode, string> = {
+  CONTACTS: 'My contacts',
+  CONTACTS_EXCEPT: 'My contacts except…',
+  ONLY_SHARE_WITH: 'Only share with…',
+};
+
+export async function statusView(app: ParleyApp, back: () => void): Promise<HTMLElement> {
+  const error = h('p', { class: 'error', 'data-test': 'status-error', role: 'alert' });
+  const text = h('textarea', { rows: 2, placeholder: 'Type a status (text; visible 24 hours)', 'data-test': 'status-text' });
+  const mode = h('select', { 'data-test': 'status-audience' },
+    ...Object.entries(MODES).map(([value, label]) => h('option', { value }, label)));
+  const picker = h('ul', { class: 'members', 'data-test': 'status-contacts' });
+  const mine = h('ul', { class: 'statuses', 'data-test': 'my-statuses' });
+  const theirs = h('ul', { class: 'statuses', 'data-test': 'contact-statuses' });
+  const viewer = h('div', { class: 'status-viewer', 'data-test': 'status-viewer' });
+  let contacts: Contact[] = [];
+  let posts: StatusPost[] = [];
+
+  const showPicker = () => {
+    const choosing = mode.value !== 'CONTACTS';
+    clear(picker, ...(!choosing ? [] : contacts.map((c) => h('li', {},
+      h('label', {}, h('input', { type: 'checkbox', 'data-test': 'status-contact', 'data-user': c.userId, value: c.userId }), ' ', c.name)))));
+  };
+  mode.addEventListener('change', showPicker);
+
+  const post = async () => {
+    error.textContent = '';
+    const users = Array.from(picker.querySelectorAll<HTMLInputElement>('input:checked')).map((i) => i.value);
+    try {
+      await app.status.post(text.value, { mode: mode.value as AudienceMode, users });
+      text.value = '';
+      await refresh();
+    } catch (e) {
+      error.textContent = readable(e);
+    }
+  };
+
+  const open = async (p: StatusPost) => {
+    const reply = h('input', { placeholder: 'Reply', 'data-test': 'status-reply-text' });
+    const content = h('p', { class: 'status-text', 'data-test': 'status-view-text' }, 'opening…');
+    clear(viewer, h('div', { class: 'card', 'data-post': p.postId },
+      h('b', {}, await app.nameOf(p.poster)), h('time', {}, time(p.postedAtMs)), content,
+      h('form', { onsubmit: async (e: Event) => {
+        e.preventDefault();
+        try {
+          await app.replyToStatus(p, reply.value);
+          reply.value = '';
+          reply.placeholder = 'Reply sent';
+        } catch (err) {
+          error.textContent = readable(err);
+        }
+      } }, reply, h('button', { type: 'submit', 'data-test': 'status-reply-send' }, 'Reply'))));
+    try {
+      content.textContent = await app.status.view(p);
+      p.viewed = true;
+    } catch (e) {
+      content.textContent = '';
+      error.textContent = readable(e);
+    }
+  };
+
+  const render = async () => {
+    const live = livePosts(posts, Date.now());
+    const own = live.filter((p) => p.poster === app.self);
+    const others = live.filter((p) => p.poster !== app.self);
+    const ownItems = await Promise.all(own.map(async (p) => {
+      const names = await app.status.viewers(p.postId)
+        .then((vs) => Promise.all(vs.map((v) => app.nameOf(v.userId)))).catch(() => [] as string[]);
+      // Posted from another device of this account: its copy opens here (the poster's views are not counted).
+      const kept = await app.status.view(p).catch((e) => readable(e));
+      const audience = await app.status.audienceOf(p.postId);
+      return h('li', { 'data-test': 'my-status', 'data-post': p.postId },
+        h('span', { class: 'status-text' }, kept), h('time', {}, time(p.postedAtMs)),
+        audience !== undefined && h('span', { class: 'hint', 'data-test': 'status-audience-label' }, audience),
+        h('div', { class: 'hint', 'data-test': 'viewers' }, names.length === 0 ? 'No views yet' : `Viewed by ${names.join(', ')}`),
+        h('button', { class: 'danger', 'data-test': 'delete-status', onclick: () =>
+          app.status.delete(p.postId).then(refresh).catch((e) => (error.textContent = readable(e))) }, 'Delete'));
+    }));
+    const otherItems = await Promise.all(others.map(async (p) => h('li', {
+      'data-test': 'contact-status', 'data-post': p.postId, class: p.viewed ? 'viewed' : 'new', onclick: () => void open(p) },
+      h('b', {}, await app.nameOf(p.poster)), ' ', h('time', {}, time(p.postedAtMs)))));
+    clear(mine, ...(ownItems.length === 0 ? [h('li', { class: 'hint' }, 'No status posted')] : ownItems));
+    clear(theirs, ...(otherItems.length === 0 ? [h('li', { class: 'hint' }, 'No recent updates')] : otherItems));
+    const shown = viewer.querySelector<HTMLElement>('[data-post]')?.dataset.post;
+    if (shown !== undefined && !live.some((p) => p.postId === shown)) clear(viewer);
+  };
+
+  const refresh = async () => {
+    try {
+      posts = await app.status.list();
+    } catch (e) {
+      error.textContent = readable(e);
+    }
+    await render();
+  };
+
+  contacts = await app.status.contacts().catch(() => []);
+  showPicker();
+  const timer = setInterval(() => void refresh(), REFRESH_MS);
+  const view = h('section', { class: 'panel status-tab', 'data-test': 'status-panel' },
+    h('header', {}, h('button', { onclick: () => { clearInterval(timer); back(); } }, '←'), h('b', {}, 'Status')),
+    h('h3', {}, 'My status'), text, mode, picker,
+    h('button', { 'data-test': 'post-status', onclick: () => void post() }, 'Post status'), error,
+    mine, h('h3', {}, 'Recent updates'), theirs, viewer);
+  (view as any).dispose = () => clearInterval(timer);
+  await refresh();
+  return view;
+}
