@@ -12,6 +12,9 @@ export interface Chat {
   lastMs: number;
   unread: number;
   timer?: string; // disappearing timer of a direct chat
+  description?: string; // a group's, as of `revision`
+  revision?: number; // the group revision of the last notice applied
+  membership?: 'pending' | 'refused' | 'removed' | 'left'; // unset: a member (or not a group)
 }
 
 export interface Message {
