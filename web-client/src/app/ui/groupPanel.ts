@@ -13,6 +13,9 @@ export async function groupPanel(app: ParleyApp, groupId: string, back: () => vo
   const error = h('p', { class: 'error', 'data-test': 'group-error' });
   const body = h('div', { class: 'group-body' });
   const fail = (e: unknown) => (error.textContent = readable(e));
+  // Made once: a re-render (another member's change) keeps the code just created and "Saved".
+  const invite = h('code', { 'data-test': 'invite-code' });
+  const saved = h('span', { class: 'hint', 'data-test': 'group-saved' });
 
   const render = async () => {
     let group: GroupInfo;
@@ -30,12 +33,12 @@ export async function groupPanel(app: ParleyApp, groupId: string, back: () => vo
         ` · ${m.deviceIds.length} device${m.deviceIds.length === 1 ? '' : 's'}`));
     }
     clear(body,
-      groupInfoForm(app, group, admin || !group.adminsEditInfo, fail),
+      groupInfoForm(app, group, admin || !group.adminsEditInfo, fail, saved),
       admin && groupSettingsForm(app, group, fail),
       h('h4', {}, `${group.members.length} member${group.members.length === 1 ? '' : 's'}`),
       h('ul', { class: 'members', 'data-test': 'members' }, ...rows),
       admin && memberTools(app, groupId, fail, render),
-      admin && inviteTools(app, groupId, fail),
+      admin && inviteTools(app, groupId, fail, invite),
       admin && (await joinRequestsView(app, group, fail)));
   };
 
@@ -73,8 +76,7 @@ function memberTools(app: ParleyApp, groupId: string, fail: (e: unknown) => void
     h('button', { onclick: act('DEMOTE') }, 'Dismiss admin'));
 }
 
-function inviteTools(app: ParleyApp, groupId: string, fail: (e: unknown) => void): HTMLElement {
-  const invite = h('code', { 'data-test': 'invite-code' });
+function inviteTools(app: ParleyApp, groupId: string, fail: (e: unknown) => void, invite: HTMLElement): HTMLElement {
   const approval = h('input', { type: 'checkbox', 'data-test': 'invite-approval' });
   return h('div', { class: 'row' },
     h('label', {}, approval, ' Admins approve new members'),

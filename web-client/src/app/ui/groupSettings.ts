@@ -5,11 +5,10 @@ import type { ParleyApp } from '../client.js';
 import type { GroupInfo } from '../crypto/groupChannel.js';
 import { h } from './dom.js';
 
-export function groupInfoForm(app: ParleyApp, group: GroupInfo, editable: boolean, fail: (e: unknown) => void): HTMLElement {
+export function groupInfoForm(app: ParleyApp, group: GroupInfo, editable: boolean, fail: (e: unknown) => void, saved: HTMLElement): HTMLElement {
   const subject = h('input', { value: group.subject, 'data-test': 'group-subject', disabled: !editable, maxlength: 100 });
   const description = h('textarea', { rows: 2, placeholder: 'Description', 'data-test': 'group-description', disabled: !editable });
   description.value = group.description;
-  const saved = h('span', { class: 'hint', 'data-test': 'group-saved' });
   const save = async (e: Event) => {
     e.preventDefault();
     saved.textContent = '';
