@@ -15,6 +15,7 @@ export async function groupPanel(app: ParleyApp, groupId: string, back: () => vo
   const fail = (e: unknown) => (error.textContent = readable(e));
   // Made once: a re-render (another member's change) keeps the code just created and "Saved".
   const invite = h('code', { 'data-test': 'invite-code' });
+  const approval = h('input', { type: 'checkbox', 'data-test': 'invite-approval' });
   const saved = h('span', { class: 'hint', 'data-test': 'group-saved' });
 
   const render = async () => {
@@ -38,7 +39,7 @@ export async function groupPanel(app: ParleyApp, groupId: string, back: () => vo
       h('h4', {}, `${group.members.length} member${group.members.length === 1 ? '' : 's'}`),
       h('ul', { class: 'members', 'data-test': 'members' }, ...rows),
       admin && memberTools(app, groupId, fail, render),
-      admin && inviteTools(app, groupId, fail, invite),
+      admin && inviteTools(app, groupId, fail, invite, approval),
       admin && (await joinRequestsView(app, group, fail)));
   };
 
@@ -76,15 +77,15 @@ function memberTools(app: ParleyApp, groupId: string, fail: (e: unknown) => void
     h('button', { onclick: act('DEMOTE') }, 'Dismiss admin'));
 }
 
-function inviteTools(app: ParleyApp, groupId: string, fail: (e: unknown) => void, invite: HTMLElement): HTMLElement {
-  const approval = h('input', { type: 'checkbox', 'data-test': 'invite-approval' });
+function inviteTools(app: ParleyApp, groupId: string, fail: (e: unknown) => void, invite: HTMLElement,
+  approval: HTMLInputElement): HTMLElement {
   return h('div', { class: 'row' },
     h('label', {}, approval, ' Admins approve new members'),
     h('button', { 'data-test': 'create-invite', onclick: async () => {
       try {
         const created = await app.groupActions.createInvite(groupId, approval.checked);
         invite.textContent = created.code;
-        invite.title = created.approvalRequired ? 'joiners wait for an admin' : 'anyone with the code joins';
+        invite.title = created.approvalRequired ? 'joiners wait for an admin to approve' : 'anyone with the code joins';
       } catch (e) {
         fail(e);
       }

@@ -12,8 +12,8 @@ export async function joinRequestsView(app: ParleyApp, group: GroupInfo, fail: (
     const decide = (approve: boolean) => () => app.groupActions.resolve(group.groupId, request.userId, approve).catch(fail);
     rows.push(h('li', { 'data-test': 'join-request', 'data-name': name },
       h('span', {}, name, ' ', h('time', {}, time(request.requestedMs))),
-      h('button', { 'data-test': 'approve-join', onclick: decide(true) }, 'Approve'),
-      h('button', { class: 'danger', 'data-test': 'reject-join', onclick: decide(false) }, 'Reject')));
+      h('span', {}, h('button', { 'data-test': 'approve-join', onclick: decide(true) }, 'Approve'),
+        h('button', { class: 'danger', 'data-test': 'reject-join', onclick: decide(false) }, 'Reject'))));
   }
   return h('div', { class: 'join-requests' }, h('h4', {}, 'Waiting for approval'), h('ul', { class: 'members' }, ...rows));
 }
