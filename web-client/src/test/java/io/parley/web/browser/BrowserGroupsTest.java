@@ -45,7 +45,7 @@ class BrowserGroupsTest {
         // Both members' devices confirm delivery by themselves: the web one with the chat closed.
         alice.waitForTick("Who is in for Friday?", "delivered");
         bob.page.waitFor("[data-test=chat][data-chat='" + group + "'] [data-test=unread]", "1");
-        bob.page.waitFor("[data-test=chat][data-chat='" + group + "'] [data-test=last-message]", "Who is in for Friday?");
+        bob.page.waitFor("[data-test=chat][data-chat='" + group + "'] [data-test=last-message]", alice.username + ": Who is in for Friday?");
 
         bob.openChat("Friday crew");
         bob.waitForMessage("Who is in for Friday?");
