@@ -1,9 +1,7 @@
-// Unit tests of the app's wire helpers: ids as the JSON frames carry them, readable failures,
-// and the group notice reader.
+// Unit tests of the app's wire helpers: ids as the JSON frames carry them, and readable failures
+// (the group notice reader is in groupNotices.test.ts).
 import { describe, expect, it } from 'vitest';
-import { encodeProto } from '../src/signal/protobuf.js';
 import { toBase64 } from '../src/signal/index.js';
-import { readNotice } from '../src/app/crypto/groupChannel.js';
 import { ParleyError, readable } from '../src/app/net/failure.js';
 import { uuidBytes, uuidFromBase64, uuidToBase64 } from '../src/app/net/ids.js';
 
@@ -25,21 +23,5 @@ describe('failures', () => {
   it('reads as a sentence with the code and the server detail', () => {
     expect(readable(new ParleyError(404, 'no such user'))).toBe('Not found (404): no such user');
     expect(readable(new ParleyError(413, 'too big'))).toContain('Too large (413)');
-  });
-});
-
-describe('group notices', () => {
-  it('reads the group, the kind and the actor of a GroupNotice', () => {
-    const content = encodeProto([
-      [1, 1],
-      [2, uuidBytes(ID)],
-      [3, uuidBytes(ID)],
-    ]);
-    expect(readNotice(toBase64(content))).toEqual({ groupId: ID, kind: 1, actor: ID });
-  });
-
-  it('ignores content that is not a notice', () => {
-    expect(readNotice(toBase64(Uint8Array.of(0xff, 0xff)))).toBeUndefined();
-    expect(readNotice(toBase64(encodeProto([[2, new Uint8Array(3)]])))).toBeUndefined();
   });
 });

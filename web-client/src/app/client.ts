@@ -9,6 +9,8 @@ import { MAX_ENVELOPE_BYTES, SecureChannel, type SendResult } from './crypto/sec
 import type { Database } from './data/db.js';
 import { History, type Chat, type Message } from './data/history.js';
 import { EventHub } from './events.js';
+import { GroupActions } from './groupActions.js';
+import { GroupTicks } from './groupTicks.js';
 import { Connection } from './net/connection.js';
 import { ParleyError, readable } from './net/failure.js';
 import type { DeviceCredentials } from './net/http.js';
@@ -38,6 +40,8 @@ export class ParleyApp {
   readonly receiver: Receiver;
   readonly status: StatusBook;
   readonly safety: SafetyNumbers;
+  readonly groupTicks: GroupTicks;
+  readonly groupActions: GroupActions;
   private readonly keys: KeyPublisher;
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
@@ -61,6 +65,9 @@ export class ParleyApp {
       ensureDirect: (userId) => this.ensureDirect(userId).then(() => undefined),
       ensureGroup: (groupId) => this.ensureGroup(groupId).then(() => undefined),
     });
+    this.groupTicks = new GroupTicks(this.connection, this.history, this.events);
+    this.groupActions = new GroupActions(this.connection, this.history, this.events, (id) => this.ensureGroup(id),
+      (chatId, text) => this.receiver.notice(chatId, text));
     store.onIdentityChange = (address) =>
       void this.receiver.notice(address.name, 'The safety number with this contact changed (they may have reinstalled Parley).');
   }
@@ -89,6 +96,7 @@ export class ParleyApp {
     const profile = this.pendingProfile === undefined ? Promise.resolve() : this.setProfile(this.pendingProfile, '')
       .then(() => (this.pendingProfile = undefined));
     profile.then(() => this.keys.publish()).then(() => (this.keysReady = true)).catch((e) => this.fail(e));
+    this.privacy().then((p) => (this.groupTicks.readReceiptsOff = p.readReceiptsOff)).catch(() => {});
     this.connection.request<any>({ listDevices: {} })
       .then((list) => this.secure.setOwnDevices((list.devices ?? []).map((d: any) => d.deviceId ?? 0)))
       .catch(() => {});
@@ -212,14 +220,13 @@ export class ParleyApp {
     await this.connection.request({ leaveGroup: { groupId: uuidToBase64(groupId) } });
   }
 
-  async createInvite(groupId: string): Promise<string> {
-    const invite = await this.connection.request<any>({ createInvite: { groupId: uuidToBase64(groupId) } });
-    return invite.code;
+  async createInvite(groupId: string, approvalRequired = false): Promise<string> {
+    return (await this.groupActions.createInvite(groupId, approvalRequired)).code;
   }
 
-  async joinGroup(code: string): Promise<Chat> {
-    const answer = await this.connection.request<any>({ joinGroup: { code: code.trim() } });
-    return this.ensureGroup(uuidFromBase64(answer.groupId));
+  /** Joins by invite code; with admin approval the chat waits as pending (groupActions.ts). */
+  joinGroup(code: string): Promise<Chat> {
+    return this.groupActions.join(code);
   }
 
   // --- messages ---
@@ -286,8 +293,9 @@ export class ParleyApp {
   async open(chatId: string | undefined): Promise<void> {
     this.openChat = chatId;
     clearInterval(this.presenceTimer);
+    const chat = chatId === undefined ? undefined : await this.history.chat(chatId);
+    this.groupTicks.watch(chat?.kind === 'group' ? chatId : undefined);
     if (chatId === undefined) return;
-    const chat = await this.history.chat(chatId);
     if (chat?.kind === 'direct') this.watchPresence(chatId);
     await this.markRead(chatId);
   }
@@ -299,6 +307,8 @@ export class ParleyApp {
     this.events.emit('chats', undefined);
     if (read.length === 0 || chat === undefined) return;
     if (chat.kind === 'group') {
+      // Read receipts off: no READ to the group's senders (DELIVERED still goes, from the receiver).
+      if (this.groupTicks.readReceiptsOff) return;
       for (let i = 0; i < read.length; i += MAX_RECEIPT_IDS) {
         const ids = read.slice(i, i + MAX_RECEIPT_IDS).map((m) => uuidToBase64(m.serverId!));
         await this.connection.request({ groupReceipt: { groupId: uuidToBase64(chatId), type: 'READ', messageIds: ids } }).catch(() => {});
@@ -364,6 +374,7 @@ export class ParleyApp {
 
   async setPrivacy(lastSeen: string, readReceiptsOff: boolean): Promise<void> {
     await this.connection.request({ setPrivacy: { privacy: { lastSeen, readReceiptsOff } } });
+    this.groupTicks.readReceiptsOff = readReceiptsOff;
   }
 
   async block(userId: string, blocked: boolean): Promise<void> {

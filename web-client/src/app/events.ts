@@ -7,6 +7,7 @@ export interface Events {
   presence: { userId: string; online: boolean; lastSeenMs: number };
   error: { text: string };
   drained: { replayed: number };
+  group: { groupId: string }; // a group's members, settings or join requests changed
 }
 
 type Handler<T> = (value: T) => void;

@@ -5,9 +5,10 @@
 import { fromUtf8 } from '../signal/index.js';
 import { readContent, type Content } from './messageContent.js';
 import { DecryptionFailure, ContentType, type SecureChannel } from './crypto/secureChannel.js';
-import { readNotice, type GroupChannel, type OpenedGroupMessage } from './crypto/groupChannel.js';
+import type { GroupChannel, OpenedGroupMessage } from './crypto/groupChannel.js';
 import type { History, Message } from './data/history.js';
 import type { EventHub } from './events.js';
+import { applyGroupNotice, readGroupNotice } from './groupNotices.js';
 import type { Connection } from './net/connection.js';
 import { uuidFromBase64, uuidToBase64 } from './net/ids.js';
 
@@ -16,8 +17,6 @@ const MAX_ACKS = 1_000;
 const RECEIPT_DELAY_MS = 30;
 const NOTICE_CONTENT_TYPE = 71;
 export const MAX_RECEIPT_IDS = 100;
-const GROUP_NOTICES = ['created the group', 'added members', 'removed members', 'left', 'made admins', 'removed admins',
-  'changed the group info', 'changed the settings', 'joined by link', 'asked to join', 'rejected a join request', 'changed the invite link'];
 
 /** What the receiver needs from the app around it. */
 export interface ReceiverHost {
@@ -159,11 +158,15 @@ export class Receiver {
 
   private async onSystem(envelope: any): Promise<void> {
     if (envelope.groupId !== undefined && Number(envelope.contentType ?? 0) === NOTICE_CONTENT_TYPE) {
-      const notice = readNotice(envelope.content ?? '');
+      const notice = readGroupNotice(envelope.content ?? '');
       if (notice === undefined) return;
       await this.host.ensureGroup(notice.groupId);
-      const actor = notice.actor !== undefined ? await this.host.nameOf(notice.actor) : 'Someone';
-      await this.notice(notice.groupId, `${actor} ${GROUP_NOTICES[notice.kind] ?? 'changed the group'}`);
+      const chat = await this.history.chat(notice.groupId);
+      if (chat === undefined) return;
+      const line = await applyGroupNotice(notice, chat, this.host.self, (user) => this.host.nameOf(user));
+      await this.history.saveChat(chat);
+      await this.notice(notice.groupId, line);
+      this.events.emit('group', { groupId: notice.groupId });
       return;
     }
     const timer = envelope.notice?.disappearing ?? 'OFF';

@@ -41,8 +41,13 @@ export interface GroupMember {
 export interface GroupInfo {
   groupId: string;
   subject: string;
+  description: string;
   members: GroupMember[];
   revision: number;
+  announcementOnly: boolean;
+  adminsEditInfo: boolean;
+  /** Join-by-link requests awaiting an admin (the server lists them to admins only). */
+  pending: { userId: string; requestedMs: number }[];
 }
 
 export interface OpenedGroupMessage {
@@ -167,24 +172,11 @@ export function toGroup(g: any): GroupInfo {
   return {
     groupId: uuidFromBase64(g.groupId),
     subject: g.subject ?? '',
+    description: g.description ?? '',
     revision: Number(g.revision ?? 0),
+    announcementOnly: g.announcementOnly === true,
+    adminsEditInfo: g.infoEditors === 'ADMINS_ONLY',
+    pending: (g.pending ?? []).map((p: any) => ({ userId: uuidFromBase64(p.userId), requestedMs: Number(p.requestedMs ?? 0) })),
     members: (g.members ?? []).map((m: any) => ({ userId: uuidFromBase64(m.userId), admin: m.admin === true, deviceIds: m.deviceIds ?? [] })),
   };
-}
-
-/** The group a SYSTEM envelope with a GroupNotice (content type 71) is about, and the notice's kind. */
-export function readNotice(content: string): { groupId: string; kind: number; actor?: string } | undefined {
-  try {
-    const fields = decodeProto(fromBase64(content), { 1: 'uint32', 2: 'bytes', 3: 'bytes' });
-    const id = fields.get(2);
-    const actor = fields.get(3);
-    if (!(id instanceof Uint8Array) || id.length !== 16) return undefined;
-    return {
-      groupId: uuidFromBase64(toBase64(id)),
-      kind: Number(fields.get(1) ?? 0),
-      ...(actor instanceof Uint8Array && actor.length === 16 ? { actor: uuidFromBase64(toBase64(actor)) } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }

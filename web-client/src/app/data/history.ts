@@ -12,6 +12,10 @@ export interface Chat {
   lastMs: number;
   unread: number;
   timer?: string; // disappearing timer of a direct chat
+  description?: string; // a group's, as of `revision`
+  revision?: number; // the group revision of the last notice applied
+  lastFrom?: string; // who wrote the last message (a group's chat list line names them)
+  membership?: 'pending' | 'refused' | 'removed' | 'left'; // unset: a member (or not a group)
 }
 
 export interface Message {
@@ -80,6 +84,7 @@ export class History {
     if (message.sentMs >= chat.lastMs || chat.lastText === '') {
       chat.lastText = message.text;
       chat.lastMs = message.sentMs;
+      chat.lastFrom = message.notice ? undefined : message.from;
     }
     if (!message.outgoing && !message.notice && !open) chat.unread++;
     await this.saveChat(chat);

@@ -44,10 +44,13 @@ export function chatListView(app: ParleyApp, actions: ListActions): HTMLElement 
 
   const render = async () => {
     const chats = await app.history.chats();
+    // A group's last line says who wrote it, as WhatsApp's list does ("Bob: Pizza?").
+    const authors = new Map<string, string>();
+    for (const chat of chats) if (chat.kind === 'group' && chat.lastFrom !== undefined) authors.set(chat.id, `${await app.nameOf(chat.lastFrom)}: `);
     clear(list, ...chats.map((chat: Chat) => h('li', { 'data-test': 'chat', 'data-chat': chat.id, onclick: () => actions.open(chat.id) },
       h('div', { class: 'title' }, h('span', {}, h('b', { 'data-test': 'chat-title' }, chat.title), chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind)),
         h('time', {}, chat.lastText === '' ? '' : time(chat.lastMs))),
-      h('div', { class: 'last' }, h('span', { 'data-test': 'last-message' }, chat.lastText),
+      h('div', { class: 'last' }, h('span', { 'data-test': 'last-message' }, authors.get(chat.id) ?? '', chat.lastText),
         chat.unread > 0 && h('span', { class: 'unread', 'data-test': 'unread' }, String(chat.unread))))));
   };
 

@@ -6,6 +6,8 @@ import type { Message } from '../data/history.js';
 import { TIMER_NAMES } from '../receiver.js';
 import { clear, h, presenceText, time } from './dom.js';
 import { safetyPanel } from './safety.js';
+import { membershipText } from './membership.js';
+import { messageInfoView } from './messageInfo.js';
 
 const TYPING_SHOWN_MS = 10_000;
 const TYPING_RENEW_MS = 3_000;
@@ -13,19 +15,29 @@ const TICKS: Record<string, string> = { pending: '…', sent: '✓', delivered: 
 
 export async function conversationView(app: ParleyApp, chatId: string, onGroupInfo: () => void, highlight?: string): Promise<HTMLElement> {
   const chat = (await app.history.chat(chatId))!;
+  const title = h('b', { 'data-test': 'conversation-title' }, chat.title);
   const status = h('span', { class: 'status', 'data-test': 'status' });
   const messages = h('ol', { class: 'messages', 'data-test': 'messages' });
   const input = h('textarea', { rows: 1, placeholder: 'Message', 'data-test': 'composer' });
   let typingSent = 0;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let presence = '';
+  const overlay = h('div', { class: 'overlay' });
+  const showInfo = chat.kind !== 'group' ? undefined : async (m: Message) =>
+    clear(overlay, await messageInfoView(app, m, () => clear(overlay)));
 
   const render = async () => {
     const all = await app.history.messages(chatId);
     const names = new Map<string, string>();
     if (chat.kind === 'group') for (const m of all) if (!m.notice && !names.has(m.from)) names.set(m.from, await app.nameOf(m.from));
-    clear(messages, ...all.map((m) => bubble(app, m, names.get(m.from), m.key === highlight, chat.kind === 'direct')));
+    clear(messages, ...all.map((m) => bubble(app, m, names.get(m.from), m.key === highlight, chat.kind === 'direct', showInfo)));
     messages.scrollTop = messages.scrollHeight;
+    if (chat.kind === 'group') {
+      // A group's name and this user's standing change with its notices.
+      const current = (await app.history.chat(chatId)) ?? chat;
+      title.textContent = current.title;
+      status.textContent = membershipText(current);
+    }
     void app.markRead(chatId);
   };
 
@@ -65,10 +77,10 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
     }),
   ];
   const view = h('section', { class: 'conversation', 'data-test': 'conversation', 'data-chat': chatId },
-    h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.title), chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind), h('br'), status),
+    h('header', {}, h('div', {}, title, chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind), h('br'), status),
       chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
         : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
-    messages,
+    messages, overlay,
     h('footer', {}, input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
   (view as any).dispose = () => offs.forEach((off) => off());
   await render();
@@ -76,11 +88,14 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
 }
 
 /** One message; edit and delete for everyone only in 1:1 chats (the server has them for 1:1 sends). */
-function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighted: boolean, direct: boolean): HTMLElement {
+function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighted: boolean, direct: boolean,
+  showInfo?: (m: Message) => void): HTMLElement {
   if (m.notice) return h('li', { class: `notice ${m.from}`, 'data-test': m.from === 'undecryptable' ? 'undecryptable' : 'notice' }, m.text);
   const tick = m.outgoing && m.tick !== undefined
     ? h('span', { class: `tick ${m.tick}`, 'data-test': 'tick', 'data-tick': m.tick, title: m.tick }, TICKS[m.tick] ?? '')
     : undefined;
+  const info = showInfo !== undefined && m.outgoing && m.serverId !== undefined
+    ? h('button', { class: 'info', title: 'Message info', 'data-test': 'message-info-open', onclick: () => showInfo(m) }, 'ⓘ') : undefined;
   const editable = direct && m.outgoing && m.serverId !== undefined && !m.deleted && !m.notice;
   const tools = editable ? h('span', { class: 'tools' },
     h('button', { title: 'Edit', 'data-test': 'edit', onclick: () => {
@@ -93,7 +108,7 @@ function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighte
     name !== undefined && !m.outgoing && h('b', { class: 'from' }, name),
     m.statusPostId !== undefined && h('span', { class: 'status-reply', 'data-test': 'status-reply' }, '↩ Status reply'),
     h('span', { class: 'text', 'data-test': 'text' }, m.text),
-    h('span', { class: 'meta' }, m.edited && !m.deleted ? 'edited ' : '', time(m.sentMs), ' ', tick ?? '', tools ?? ''));
+    h('span', { class: 'meta' }, m.edited && !m.deleted ? 'edited ' : '', time(m.sentMs), ' ', tick ?? '', tools ?? '', info ?? ''));
 }
 
 function directTools(app: ParleyApp, peer: string, timer: string | undefined): HTMLElement {

@@ -10,7 +10,7 @@ export function safetyPanel(app: ParleyApp, peer: string, close: () => void): HT
   const mark = h('span', { class: 'verified', 'data-test': 'verified' });
   const toggle = h('input', { type: 'checkbox', 'data-test': 'verify', disabled: true });
   const error = h('p', { class: 'error', 'data-test': 'safety-error' });
-  const panel = h('div', { class: 'overlay', 'data-test': 'safety-panel' },
+  const panel = h('div', { class: 'modal', 'data-test': 'safety-panel' },
     h('div', { class: 'card' },
       h('header', {}, h('b', {}, 'Safety number'), h('button', { 'data-test': 'safety-close', onclick: close }, 'Close')),
       h('p', { class: 'hint' }, 'Compare these digits with your contact\'s screen. If they match, nobody is in the middle.'),

@@ -40,6 +40,8 @@ final class JavaPerson {
     /** The decrypted 1:1 plaintexts as bytes (structured content starts with 0x00). */
     final List<byte[]> plaintexts = new CopyOnWriteArrayList<>();
     final List<String> groupTexts = new CopyOnWriteArrayList<>();
+    final List<GroupMessenger.GroupMessage> groupMessages = new CopyOnWriteArrayList<>();
+    final List<io.parley.proto.GroupNotice> groupNotices = new CopyOnWriteArrayList<>();
     final List<SecureMessenger.SessionReset> resets = new CopyOnWriteArrayList<>();
     final List<SecureMessenger.DecryptionFailure> failures = new CopyOnWriteArrayList<>();
 
@@ -56,7 +58,11 @@ final class JavaPerson {
                 .onDecryptionError(failures::add)
                 .onSessionReset(resets::add);
         this.groups = GroupMessenger.over(secure, SenderKeyFiles.open(vertx, state))
-                .onMessage(m -> groupTexts.add(m.text()))
+                .onMessage(m -> {
+                    groupMessages.add(m);
+                    groupTexts.add(m.text());
+                })
+                .onNotice(groupNotices::add)
                 .onOther(e -> {
                     if (e.getKind() == io.parley.proto.Envelope.Kind.MESSAGE && e.getGroupId().isEmpty()) {
                         texts.add(e.getContent().toStringUtf8());

@@ -45,8 +45,10 @@ final class WebPerson {
         page.waitFor("[data-test=conversation-title]");
     }
 
+    /** Opens the chat with exactly this title (a group's last line may name someone else's chat). */
     void openChat(String title) {
-        page.click("[data-test=chat]", title).waitFor("[data-test=conversation-title]", title);
+        page.click("[data-test=chat]:has([data-test=chat-title]:text-is('" + title + "'))")
+                .waitFor("[data-test=conversation-title]", title);
     }
 
     void send(String text) {
