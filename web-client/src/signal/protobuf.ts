@@ -103,8 +103,16 @@ export function decodeProto(
   bytes: Uint8Array,
   schema: Readonly<Record<number, 'uint32' | 'bytes'>>,
 ): Map<number, ProtoFieldValue> {
+  return new Map(decodeProtoList(bytes, schema));
+}
+
+/** Every known field in the order it was read, repeated ones included (for repeated fields). */
+export function decodeProtoList(
+  bytes: Uint8Array,
+  schema: Readonly<Record<number, 'uint32' | 'bytes'>>,
+): [number, ProtoFieldValue][] {
   const reader = new Reader(bytes);
-  const fields = new Map<number, ProtoFieldValue>();
+  const fields: [number, ProtoFieldValue][] = [];
   while (!reader.done) {
     const key = reader.varint();
     const field = Math.floor(key / 8);
@@ -113,7 +121,7 @@ export function decodeProto(
     const kind = schema[field];
     if (kind === 'uint32') {
       if (wireType !== WIRE_VARINT) throw new InvalidMessageError(`field ${field}: wrong wire type`);
-      fields.set(field, reader.varint());
+      fields.push([field, reader.varint()]);
       continue;
     }
     if (kind === 'bytes') {
@@ -121,7 +129,7 @@ export function decodeProto(
         throw new InvalidMessageError(`field ${field}: wrong wire type`);
       }
       // Copy, so a decoded field never aliases the caller's buffer.
-      fields.set(field, reader.take(reader.varint()).slice());
+      fields.push([field, reader.take(reader.varint()).slice()]);
       continue;
     }
     switch (wireType) {
