@@ -36,10 +36,10 @@ export async function sealAttachment(plain: Uint8Array, key = randomBytes(KEY_BY
   if (iv.length !== IV_BYTES) throw new RangeError(`an IV is ${IV_BYTES} bytes, got ${iv.length}`);
   const subtle = globalThis.crypto.subtle;
   const aes = await subtle.importKey('raw', key.slice(0, 32), 'AES-CBC', false, ['encrypt']);
-  const body = concatBytes(iv, new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv }, aes, plain)));
-  const mac = new Uint8Array(await subtle.sign('HMAC', await macKey(key, 'sign'), body));
+  const body = concatBytes(iv, new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv: own(iv) }, aes, own(plain))));
+  const mac = new Uint8Array(await subtle.sign('HMAC', await macKey(key, 'sign'), own(body)));
   const sealed = concatBytes(body, mac);
-  const digest = new Uint8Array(await subtle.digest('SHA-256', sealed));
+  const digest = new Uint8Array(await subtle.digest('SHA-256', own(sealed)));
   return { sealed, key, digest, plaintextSize: plain.length };
 }
 
@@ -53,19 +53,19 @@ export async function openAttachment(sealed: Uint8Array, key: Uint8Array, expect
     throw new AttachmentIntegrityError('format', `attachment ciphertext of ${sealed.length} bytes is not a whole number of blocks`);
   }
   const subtle = globalThis.crypto.subtle;
-  const digest = new Uint8Array(await subtle.digest('SHA-256', sealed));
+  const digest = new Uint8Array(await subtle.digest('SHA-256', own(sealed)));
   if (!constantTimeEqual(digest, expectedDigest)) {
     throw new AttachmentIntegrityError('digest', 'the attachment does not match the digest in its message (altered or damaged)');
   }
   const body = sealed.subarray(0, sealed.length - MAC_BYTES);
   const mac = sealed.subarray(sealed.length - MAC_BYTES);
-  if (!(await subtle.verify('HMAC', await macKey(key, 'verify'), mac, body))) {
+  if (!(await subtle.verify('HMAC', await macKey(key, 'verify'), own(mac), own(body)))) {
     throw new AttachmentIntegrityError('mac', 'the attachment MAC does not verify (wrong key or altered bytes)');
   }
   const aes = await subtle.importKey('raw', key.slice(0, 32), 'AES-CBC', false, ['decrypt']);
   try {
     const iv = body.subarray(0, IV_BYTES);
-    return new Uint8Array(await subtle.decrypt({ name: 'AES-CBC', iv }, aes, body.subarray(IV_BYTES)));
+    return new Uint8Array(await subtle.decrypt({ name: 'AES-CBC', iv: own(iv) }, aes, own(body.subarray(IV_BYTES))));
   } catch (e) {
     throw new AttachmentIntegrityError('format', `the attachment does not decrypt: ${(e as Error).message}`);
   }
@@ -73,4 +73,9 @@ export async function openAttachment(sealed: Uint8Array, key: Uint8Array, expect
 
 function macKey(key: Uint8Array, use: 'sign' | 'verify'): Promise<CryptoKey> {
   return globalThis.crypto.subtle.importKey('raw', key.slice(32, 64), { name: 'HMAC', hash: 'SHA-256' }, false, [use]);
+}
+
+/** WebCrypto's typings want ArrayBuffer-backed views; every array here is one (none is shared memory). */
+function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
 }
