@@ -9,6 +9,8 @@ import { MAX_ENVELOPE_BYTES, SecureChannel, type SendResult } from './crypto/sec
 import type { Database } from './data/db.js';
 import { History, type Chat, type Message } from './data/history.js';
 import { EventHub } from './events.js';
+import { AttachmentService } from './media/attachments.js';
+import { encodeContent, type AttachmentPointer } from './media/content.js';
 import { Connection } from './net/connection.js';
 import { ParleyError, readable } from './net/failure.js';
 import type { DeviceCredentials } from './net/http.js';
@@ -33,6 +35,7 @@ export class ParleyApp {
   readonly secure: SecureChannel;
   readonly groups: GroupChannel;
   readonly receiver: Receiver;
+  readonly attachments: AttachmentService;
   private readonly keys: KeyPublisher;
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
@@ -47,6 +50,7 @@ export class ParleyApp {
     this.secure = new SecureChannel(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.groups = new GroupChannel(this.connection, store, db, this.secure);
     this.keys = new KeyPublisher(this.connection, store, db);
+    this.attachments = new AttachmentService(this.connection, this.history, this.events);
     this.receiver = new Receiver(this.connection, this.secure, this.groups, this.history, this.events, {
       self: account.userId,
       isOpen: (chatId) => this.openChat === chatId && document.visibilityState === 'visible',
@@ -217,16 +221,17 @@ export class ParleyApp {
 
   // --- messages ---
 
-  async send(chatId: string, text: string): Promise<Message | undefined> {
+  /** Sends text, or uploaded attachments with the text as their caption. */
+  async send(chatId: string, text: string, attachments: AttachmentPointer[] = []): Promise<Message | undefined> {
     const chat = await this.history.chat(chatId);
-    if (chat === undefined || text.trim() === '') return undefined;
-    const bytes = utf8(text);
+    if (chat === undefined || (text.trim() === '' && attachments.length === 0)) return undefined;
+    const bytes = encodeContent({ text, attachments });
     if (bytes.length > MAX_PLAINTEXT_BYTES) {
       this.fail(new ParleyError(413, `the message is ${Math.ceil(bytes.length / 1024)} KiB; the limit is ${MAX_PLAINTEXT_BYTES / 1024} KiB. Nothing was sent.`));
       return undefined;
     }
     const message: Message = { key: randomUuid(), chatId, from: this.self, fromDevice: this.account.credentials.deviceId,
-      outgoing: true, text, sentMs: Date.now(), tick: 'pending' };
+      outgoing: true, text, sentMs: Date.now(), tick: 'pending', ...(attachments.length > 0 ? { attachments } : {}) };
     await this.history.add(message, true);
     this.events.emit('messages', { chatId });
     this.events.emit('chats', undefined);

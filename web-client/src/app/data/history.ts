@@ -1,5 +1,6 @@
 // The conversations and messages this device keeps (IndexedDB): chats with their last message
 // and unread count, messages with their ticks, edits and deletions, and search over them.
+import type { AttachmentPointer } from '../media/content.js';
 import type { Database } from './db.js';
 
 export type Tick = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -29,6 +30,8 @@ export interface Message {
   deleted?: boolean;
   expiresAtMs?: number;
   read?: boolean;
+  attachments?: AttachmentPointer[]; // files sent with the message (the text is their caption)
+  played?: boolean; // a voice note: played here (incoming) or by the recipient (outgoing)
 }
 
 const TICK_ORDER: Tick[] = ['failed', 'pending', 'sent', 'delivered', 'read'];
@@ -77,7 +80,8 @@ export class History {
     const chat = await this.chat(message.chatId);
     if (chat === undefined) return;
     if (message.sentMs >= chat.lastMs || chat.lastText === '') {
-      chat.lastText = message.text;
+      chat.lastText = message.text !== '' || message.attachments === undefined ? message.text
+        : `📎 ${message.attachments[0]?.kind === 'voice' ? 'Voice note' : message.attachments[0]?.fileName ?? 'attachment'}`;
       chat.lastMs = message.sentMs;
     }
     if (!message.outgoing && !message.notice && !open) chat.unread++;

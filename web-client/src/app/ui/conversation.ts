@@ -4,6 +4,7 @@
 import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { TIMER_NAMES } from '../receiver.js';
+import { attachmentsView, composerTools } from './attachments.js';
 import { clear, h, presenceText, time } from './dom.js';
 
 const TYPING_SHOWN_MS = 10_000;
@@ -68,7 +69,7 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
       chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
         : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
     messages,
-    h('footer', {}, input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
+    h('footer', {}, composerTools(app, chatId, input), input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
   (view as any).dispose = () => offs.forEach((off) => off());
   await render();
   return view;
@@ -90,6 +91,7 @@ function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighte
   return h('li', { class: `message ${m.outgoing ? 'out' : 'in'}${m.deleted ? ' deleted' : ''}${highlighted ? ' highlight' : ''}`,
     'data-test': 'message', 'data-key': m.key },
     name !== undefined && !m.outgoing && h('b', { class: 'from' }, name),
+    !m.deleted && attachmentsView(app, m),
     h('span', { class: 'text', 'data-test': 'text' }, m.text),
     h('span', { class: 'meta' }, m.edited && !m.deleted ? 'edited ' : '', time(m.sentMs), ' ', tick ?? '', tools ?? ''));
 }
