@@ -51,11 +51,7 @@ export class AttachmentService {
 
   /** Refuses, seals and uploads a file; resolves with its pointer. */
   async upload(file: Blob, name: string, kind: MediaKind, extras: Extras = {}): Promise<AttachmentPointer> {
-    const cap = CAPS[kind];
-    if (file.size === 0) throw new ParleyError(400, `${name} is empty. Nothing was sent.`);
-    if (sealedSize(file.size) > cap) {
-      throw new ParleyError(413, `${name} is ${megabytes(file.size)} MiB; ${kind} attachments are limited to ${megabytes(cap)} MiB. Nothing was uploaded.`);
-    }
+    refuseUnsendable(file, name, kind);
     const sealed = await sealAttachment(new Uint8Array(await file.arrayBuffer()));
     const blobId = await this.api.upload(kind, sealed.sealed, sealed.digest);
     const type = file.type.split(';')[0] ?? '';
@@ -92,6 +88,15 @@ export class AttachmentService {
   private keep(blobId: Uint8Array, file: Promise<Blob>): void {
     this.opened.set(toBase64(blobId), file);
     while (this.opened.size > MAX_OPENED) this.opened.delete(this.opened.keys().next().value!);
+  }
+}
+
+/** Throws the refusal of a file that cannot be sent (empty, or over its kind's cap once sealed), before any work. */
+export function refuseUnsendable(file: Blob, name: string, kind: MediaKind): void {
+  const cap = CAPS[kind];
+  if (file.size === 0) throw new ParleyError(400, `${name} is empty. Nothing was sent.`);
+  if (sealedSize(file.size) > cap) {
+    throw new ParleyError(413, `${name} is ${megabytes(file.size)} MiB, over the ${megabytes(cap)} MiB limit for ${kind} attachments. Nothing was uploaded.`);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { AttachmentIntegrityError } from '../media/attachmentCipher.js';
-import { kindOf, megabytes, type Extras } from '../media/attachments.js';
+import { kindOf, megabytes, refuseUnsendable, type Extras } from '../media/attachments.js';
 import type { AttachmentPointer } from '../media/content.js';
 import { thumbnailOf } from '../media/thumbnail.js';
 import { VoiceRecorder } from '../media/voiceRecorder.js';
@@ -23,8 +23,9 @@ export function composerTools(app: ParleyApp, chatId: string, caption: HTMLTextA
   const picker = h('input', { type: 'file', multiple: true, hidden: true, 'data-test': 'attach-input' });
   const sendFile = async (file: File | Blob, name: string, extras: Extras = {}, kindHint?: 'voice') => {
     const kind = kindHint ?? kindOf(name, file.type);
-    status.textContent = `Encrypting and sending ${name}…`;
     try {
+      refuseUnsendable(file, name, kind);
+      status.textContent = `Encrypting and sending ${name}…`;
       const preview = kind === 'image' || kind === 'video' ? await thumbnailOf(file, kind) : {};
       const pointer = await app.attachments.upload(file, name, kind, { ...preview, ...extras });
       const text = caption.value;
