@@ -34,6 +34,8 @@ export interface Message {
   played?: boolean; // a voice note: played here (incoming) or by the recipient (outgoing)
 }
 
+/** How a message without a caption reads in the chat list. */
+const ATTACHMENT_LABELS: Record<string, string> = { voice: '♪ Voice note', image: 'Photo', video: 'Video' };
 const TICK_ORDER: Tick[] = ['failed', 'pending', 'sent', 'delivered', 'read'];
 const MAX_SEARCH_RESULTS = 200;
 
@@ -81,7 +83,7 @@ export class History {
     if (chat === undefined) return;
     if (message.sentMs >= chat.lastMs || chat.lastText === '') {
       chat.lastText = message.text !== '' || message.attachments === undefined ? message.text
-        : `📎 ${message.attachments[0]?.kind === 'voice' ? 'Voice note' : message.attachments[0]?.fileName ?? 'attachment'}`;
+        : ATTACHMENT_LABELS[message.attachments[0]?.kind ?? ''] ?? `File: ${message.attachments[0]?.fileName ?? ''}`;
       chat.lastMs = message.sentMs;
     }
     if (!message.outgoing && !message.notice && !open) chat.unread++;

@@ -44,10 +44,10 @@ export function composerTools(app: ParleyApp, chatId: string, caption: HTMLTextA
   });
 
   const recorder = new VoiceRecorder();
-  const record = h('button', { title: 'Record a voice note', 'data-test': 'record' }, '🎤');
+  const record = h('button', { title: 'Record a voice note', 'data-test': 'record' }, '● Voice');
   const cancel = h('button', { title: 'Discard the recording', 'data-test': 'record-cancel', hidden: true }, '✕');
   const idle = () => {
-    record.textContent = '🎤';
+    record.textContent = '● Voice';
     record.classList.remove('recording');
     cancel.hidden = true;
   };
@@ -76,7 +76,7 @@ export function composerTools(app: ParleyApp, chatId: string, caption: HTMLTextA
     idle();
   });
   return h('span', { class: 'composer-tools' },
-    h('button', { title: 'Attach files', 'data-test': 'attach', onclick: () => picker.click() }, '📎'), picker, record, cancel, status);
+    h('button', { title: 'Attach files', 'data-test': 'attach', onclick: () => picker.click() }, '+ File'), picker, record, cancel, status);
 }
 
 /** The attachments of one message, under its sender's name and above its caption. */
@@ -87,7 +87,7 @@ export function attachmentsView(app: ParleyApp, m: Message): HTMLElement | undef
 
 function attachmentView(app: ParleyApp, m: Message, pointer: AttachmentPointer): HTMLElement {
   const played = pointer.kind === 'voice' && m.outgoing && m.played
-    ? h('span', { class: 'played', 'data-test': 'played' }, '🎤 played') : undefined;
+    ? h('span', { class: 'played', 'data-test': 'played' }, '♪ played') : undefined;
   return h('div', { class: `attachment ${pointer.kind}`, 'data-test': 'attachment', 'data-kind': pointer.kind },
     content(app, m, pointer), played);
 }
@@ -122,7 +122,7 @@ function opened(app: ParleyApp, m: Message, pointer: AttachmentPointer, url: str
       return voiceNote(app, m, pointer, url);
     default:
       return h('a', { class: 'document', 'data-test': 'document-link', href: url, download: pointer.fileName },
-        `📄 ${pointer.fileName || 'document'}`, h('span', { class: 'hint' }, ` ${size(pointer.plaintextSize)}`));
+        `↓ ${pointer.fileName || 'document'}`, h('span', { class: 'hint' }, ` ${size(pointer.plaintextSize)}`));
   }
 }
 
