@@ -190,6 +190,34 @@ class BrowserMediaTest {
         java.close();
     }
 
+    @Test
+    void theNodesRefusalsOfAnUploadReadAsSentences() {
+        WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
+        // Straight to the app's MediaApi, past the composer's own cap check: the node's answers as shown.
+        String call = "([kind, size, digestByte]) => window.parley.attachments.api.upload(kind, new Uint8Array(size),"
+                + " new Uint8Array(32).fill(digestByte)).then(() => 'uploaded', e => e.readable)";
+        assertThat(alice.page.evaluate(call, List.of("voice", 16 * 1024 * 1024 + 16, 1)).asText())
+                .isEqualTo("Too large (413): voice uploads are limited to 16777216 bytes");
+        assertThat(alice.page.evaluate(call, List.of("document", 64, 7)).asText())
+                .isEqualTo("That was not accepted (400): the uploaded bytes do not match the digest given; nothing was kept");
+    }
+
+    @Test
+    void anAttachmentTheNodeDoesNotHaveReadsAsNotFound() throws Exception {
+        JavaPerson java = new JavaPerson(vertx, WebPerson.uniqueName("jv"));
+        WebPerson web = WebPerson.register(browser, WebPerson.uniqueName("wb"));
+        AttachmentPointer missing = AttachmentPointer.newBuilder().setBlobId(Ids.bytes(UUID.randomUUID()))
+                .setKind(MediaKind.MEDIA_KIND_DOCUMENT).setKey(com.google.protobuf.ByteString.copyFrom(new byte[64]))
+                .setDigest(com.google.protobuf.ByteString.copyFrom(new byte[32])).setSize(64).setPlaintextSize(10)
+                .setFileName("gone.pdf").build();
+        JavaPerson.await(java.secure.send(web.user, MessageContents.encode(MessageContent.newBuilder()
+                .setText("an old file").addAttachments(missing).build())));
+        web.page.waitFor("[data-test=chat]", java.username);
+        web.openChat(java.username);
+        web.page.waitFor("[data-test=attachment-error]", "gone.pdf could not be opened: Not found (404)");
+        java.close();
+    }
+
     private long filesInTheMediaStore() throws IOException {
         var media = WebTestNode.get().config().media();
         long count = 0;
