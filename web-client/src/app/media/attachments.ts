@@ -78,10 +78,16 @@ export class AttachmentService {
   /** A voice note of someone else was played here: its sender gets a PLAYED receipt, once. */
   async played(message: Message): Promise<void> {
     if (message.outgoing || message.played || message.serverId === undefined) return;
+    // Marked before the request so a second play does not send again; stored only once the node took it.
     message.played = true;
+    try {
+      await this.connection.request({ receipt: { toUser: uuidToBase64(message.from), type: 'PLAYED',
+        messageIds: [uuidToBase64(message.serverId)] } });
+    } catch (e) {
+      message.played = false;
+      throw e;
+    }
     await this.history.save(message);
-    await this.connection.request({ receipt: { toUser: uuidToBase64(message.from), type: 'PLAYED',
-      messageIds: [uuidToBase64(message.serverId)] } });
     this.events.emit('messages', { chatId: message.chatId });
   }
 

@@ -89,6 +89,38 @@ class BrowserMediaTest {
     }
 
     @Test
+    void aVideoMadeInTheBrowserReachesTheJavaSdkWithAFrameAsItsThumbnail() throws Exception {
+        JavaPerson java = new JavaPerson(vertx, WebPerson.uniqueName("jv"));
+        WebPerson web = WebPerson.register(browser, WebPerson.uniqueName("wb"));
+        web.startChat(java.username);
+        // A second of a canvas animation recorded as WebM, picked in the file input as a person would pick a file.
+        String digest = web.page.evaluate("() => new Promise((done, fail) => {"
+                + " const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });"
+                + " const g = canvas.getContext('2d'); let frame = 0;"
+                + " const paint = setInterval(() => { g.fillStyle = `hsl(${frame++ * 12}, 80%, 50%)`; g.fillRect(0, 0, 320, 240); }, 40);"
+                + " const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' }); const parts = [];"
+                + " recorder.ondataavailable = (e) => parts.push(e.data);"
+                + " recorder.onstop = async () => { clearInterval(paint); const file = new File(parts, 'clip.webm', { type: 'video/webm' });"
+                + "   const input = document.querySelector('[data-test=attach-input]'); const picked = new DataTransfer();"
+                + "   picked.items.add(file); input.files = picked.files; input.dispatchEvent(new Event('change'));"
+                + "   const sha = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());"
+                + "   done([...new Uint8Array(sha)].map(x => x.toString(16).padStart(2, '0')).join('')); };"
+                + " recorder.start(); setTimeout(() => recorder.stop(), 1000); })", null).asText();
+        web.page.waitFor("[data-test=attachment][data-kind=video] [data-test=video]");
+        JavaPerson.eventually("the Java SDK receives the video", () -> !java.attachments.isEmpty());
+
+        AttachmentPointer pointer = java.attachments.get(0);
+        assertThat(pointer.getKind()).isEqualTo(MediaKind.MEDIA_KIND_VIDEO);
+        assertThat(pointer.getContentType()).isEqualTo("video/webm");
+        assertThat(pointer.getThumbnail().toByteArray()).as("a JPEG of a frame").startsWith(0xFF, 0xD8);
+        Attachments attachments = new Attachments(java.secure);
+        Path saved = JavaPerson.await(attachments.save(pointer, folder.resolve("saved"), "web"));
+        assertThat(sha256(saved)).isEqualTo(digest);
+        JavaPerson.await(attachments.close());
+        java.close();
+    }
+
+    @Test
     void filesFromTheJavaSdkAreShownAndDownloadedByteIdenticalInTheBrowser() throws Exception {
         JavaPerson java = new JavaPerson(vertx, WebPerson.uniqueName("jv"));
         WebPerson web = WebPerson.register(browser, WebPerson.uniqueName("wb"));
