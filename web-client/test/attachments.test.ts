@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fromBase64, toBase64 } from '../src/signal/bytes.js';
 import { AttachmentIntegrityError, openAttachment, sealAttachment, sealedSize } from '../src/app/media/attachmentCipher.js';
 import { decodeContent, encodeContent } from '../src/app/media/content.js';
+import { CAPS, kindOf, refuseUnsendable } from '../src/app/media/attachments.js';
 
 const vectors = JSON.parse(readFileSync(new URL('./fixtures/attachments-java.json', import.meta.url), 'utf8'));
 const b = (s: string) => fromBase64(s);
@@ -81,5 +82,24 @@ describe('message content, Java SDK vector', () => {
     expect(encodeContent({ text: 'hi', attachments: [] })).toEqual(new TextEncoder().encode('hi'));
     expect(decodeContent(new TextEncoder().encode('hello'))).toEqual({ text: 'hello', attachments: [] });
     expect(decodeContent(Uint8Array.of(0, 0xff, 0xff)).attachments).toEqual([]);
+  });
+});
+
+describe('what may be sent', () => {
+  it('names a kind by the browser type, else by extension as the SDK does', () => {
+    expect(kindOf('a.bin', 'image/png')).toBe('image');
+    expect(kindOf('clip', 'video/webm')).toBe('video');
+    expect(kindOf('note.OPUS', '')).toBe('voice');
+    expect(kindOf('report.pdf', 'application/pdf')).toBe('document');
+    expect(kindOf('README', '')).toBe('document');
+  });
+
+  it('refuses an empty file and one whose sealed size passes its cap, and lets the largest that fits through', () => {
+    expect(() => refuseUnsendable(new Blob([]), 'empty.txt', 'document')).toThrow(/empty.txt is empty/);
+    const largest = CAPS.image - 16 - 32 - 16; // IV, MAC and one block of padding
+    expect(sealedSize(largest)).toBeLessThanOrEqual(CAPS.image);
+    expect(() => refuseUnsendable(new Blob([new Uint8Array(largest)]), 'ok.jpg', 'image')).not.toThrow();
+    expect(() => refuseUnsendable(new Blob([new Uint8Array(largest + 16)]), 'big.jpg', 'image'))
+      .toThrow(expect.objectContaining({ code: 413 }));
   });
 });

@@ -87,7 +87,10 @@ export class AttachmentService {
       message.played = false;
       throw e;
     }
-    await this.history.save(message);
+    // The view may hold an older copy (before it was marked read): update the stored one.
+    const stored = (await this.history.message(message.key)) ?? message;
+    stored.played = true;
+    await this.history.save(stored);
     this.events.emit('messages', { chatId: message.chatId });
   }
 
