@@ -86,6 +86,19 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
     await page(r.name).locator(r.selector).first().setInputFiles(r.paths, { timeout: timeout(r) });
     return {};
   },
+  /** The page's next request of this method to a path starting with this prefix fails as a cut connection would. */
+  async failNextRequest(r) {
+    const p = page(r.name);
+    let failed = false;
+    await p.route((url) => url.pathname.startsWith(r.pathPrefix), (route) => {
+      if (!failed && route.request().method() === r.method) {
+        failed = true;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    return {};
+  },
   async mediaRequests(r) {
     return { requests: mediaRequests.get(r.name) ?? [] };
   },

@@ -198,6 +198,12 @@ final class Browser implements AutoCloseable {
             return this;
         }
 
+        /** The next request of this method to a path under this prefix fails as a reset connection. */
+        Page failNextRequest(String method, String pathPrefix) {
+            call(request("failNextRequest", name).put("method", method).put("pathPrefix", pathPrefix));
+            return this;
+        }
+
         /** The media HTTP requests ("PUT /v1/media/…") this page made so far. */
         List<String> mediaRequests() {
             List<String> out = new ArrayList<>();

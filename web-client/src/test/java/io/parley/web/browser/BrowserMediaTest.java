@@ -29,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attachments and voice notes in the browser app against a real node and the Java SDK: images
- * both ways byte-identical (with the browser's thumbnail), a document from the SDK, a voice note
+ * both ways byte-identical (with the browser's thumbnail), a video and a document, a voice note
  * recorded from Chromium's fake microphone and played by another browser (the sender sees the
- * PLAYED receipt), a file over its kind's cap refused before any upload, and a blob altered in
- * the node's store shown as a notice. Writes docs/screenshots/attachments.png.
+ * PLAYED receipt), a file over its kind's cap refused before any upload, a blob altered in the
+ * node's store shown as a notice, an upload whose connection is reset continued from the node's
+ * offset, and the node's refusals as sentences. Writes docs/screenshots/attachments.png.
  */
 class BrowserMediaTest {
     /** SHA-256 (hex) of what an element's blob: URL holds, computed in the page. */
@@ -218,6 +219,29 @@ class BrowserMediaTest {
         web.waitForMessage("look at this");
         web.page.waitFor("[data-test=attachment-error]", "altered or damaged on the way");
         assertThat(web.page.texts("[data-test=attachment] [data-test=image]")).isEmpty();
+        JavaPerson.await(attachments.close());
+        java.close();
+    }
+
+    @Test
+    void anUploadWhoseConnectionIsResetAsksTheNodesOffsetAndCompletes() throws Exception {
+        JavaPerson java = new JavaPerson(vertx, WebPerson.uniqueName("jv"));
+        WebPerson web = WebPerson.register(browser, WebPerson.uniqueName("wb"));
+        web.startChat(java.username);
+        Path report = randomFile("notes.pdf", 400_000);
+        web.page.failNextRequest("PUT", "/v1/media/");
+        web.page.setFiles("[data-test=attach-input]", List.of(report));
+        web.page.waitFor("[data-test=document-link]", "notes.pdf");
+        assertThat(web.page.mediaRequests()).as("the reset PUT (cut before its bytes reached the node), HEAD for the offset, then the PUT from there")
+                .hasSize(3).satisfies(r -> {
+                    assertThat(r.get(0)).startsWith("PUT ");
+                    assertThat(r.get(1)).startsWith("HEAD ");
+                    assertThat(r.get(2)).startsWith("PUT ");
+                });
+        JavaPerson.eventually("the Java SDK receives the document", () -> !java.attachments.isEmpty());
+        Attachments attachments = new Attachments(java.secure);
+        Path saved = JavaPerson.await(attachments.save(java.attachments.get(0), folder.resolve("saved"), "web"));
+        assertThat(Files.readAllBytes(saved)).isEqualTo(Files.readAllBytes(report));
         JavaPerson.await(attachments.close());
         java.close();
     }
