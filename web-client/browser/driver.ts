@@ -8,12 +8,16 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 type Request = Record<string, any> & { id: number; op: string };
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  // Voice notes: a fake microphone (a beep) granted without a prompt, and playback without a gesture.
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 let browser: Browser;
 const contexts = new Map<string, { context: BrowserContext; page: Page }>();
 const consoleLines: string[] = [];
+/** Per party, the media HTTP requests its page made (method and path), for tests that assert none went. */
+const mediaRequests = new Map<string, string[]>();
 
 function page(name: string): Page {
   const party = contexts.get(name);
@@ -32,6 +36,11 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
     const p = await context.newPage();
     p.on('console', (m) => consoleLines.push(`[${r.name}] ${m.type()}: ${m.text()}`));
     p.on('pageerror', (e) => consoleLines.push(`[${r.name}] pageerror: ${e.message}`));
+    mediaRequests.set(r.name, []);
+    p.on('request', (q) => {
+      const url = new URL(q.url());
+      if (url.pathname.startsWith('/v1/media/')) mediaRequests.get(r.name)?.push(`${q.method()} ${url.pathname}`);
+    });
     contexts.set(r.name, { context, page: p });
     return {};
   },
@@ -76,6 +85,27 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
   async answerNextDialog(r) {
     page(r.name).once('dialog', (dialog) => void dialog.accept(r.text));
     return {};
+  },
+  /** Chooses files (paths on this machine) in a file input, as a person picking them would. */
+  async setFiles(r) {
+    await page(r.name).locator(r.selector).first().setInputFiles(r.paths, { timeout: timeout(r) });
+    return {};
+  },
+  /** The page's next request of this method to a path starting with this prefix fails as a cut connection would. */
+  async failNextRequest(r) {
+    const p = page(r.name);
+    let failed = false;
+    await p.route((url) => url.pathname.startsWith(r.pathPrefix), (route) => {
+      if (!failed && route.request().method() === r.method) {
+        failed = true;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    return {};
+  },
+  async mediaRequests(r) {
+    return { requests: mediaRequests.get(r.name) ?? [] };
   },
   async texts(r) {
     return { texts: await page(r.name).locator(r.selector).allInnerTexts() };

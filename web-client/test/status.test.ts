@@ -1,7 +1,7 @@
 // Status pieces that need no server: who is in an audience, which posts are still live, and the
 // structured plaintext of a status reply (the Java SDK's MessageContents format).
 import { describe, expect, it } from 'vitest';
-import { encodeStatusReply, readContent } from '../src/app/messageContent.js';
+import { decodeContent, encodeContent } from '../src/app/media/content.js';
 import { inAudience, livePosts, type StatusPost } from '../src/app/status.js';
 import { utf8 } from '../src/signal/bytes.js';
 
@@ -27,15 +27,15 @@ describe('expiry', () => {
 
 describe('status replies', () => {
   it('are 0x00 then MessageContent{text = 1, status_post_id = 3}, byte for byte as protobuf writes them', () => {
-    const bytes = encodeStatusReply('hi', BOB);
+    const bytes = encodeContent({ text: 'hi', attachments: [], statusPostId: BOB });
     expect([...bytes.slice(0, 6)]).toEqual([0x00, 0x0a, 0x02, 0x68, 0x69, 0x1a]);
     expect(bytes[6]).toBe(16);
     expect(bytes.length).toBe(1 + 4 + 2 + 16);
-    expect(readContent(bytes)).toEqual({ text: 'hi', statusPostId: BOB });
+    expect(decodeContent(bytes)).toEqual({ text: 'hi', attachments: [], statusPostId: BOB });
   });
 
   it('read plain UTF-8 as text, and structured bytes that do not parse as text too', () => {
-    expect(readContent(utf8('plain words'))).toEqual({ text: 'plain words' });
-    expect(readContent(Uint8Array.of(0x00, 0x0a, 0x09, 0x41))).toEqual({ text: '\u0000\n\tA' });
+    expect(decodeContent(utf8('plain words'))).toEqual({ text: 'plain words', attachments: [] });
+    expect(decodeContent(Uint8Array.of(0x00, 0x0a, 0x09, 0x41))).toEqual({ text: '\u0000\n\tA', attachments: [] });
   });
 });

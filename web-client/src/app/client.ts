@@ -11,11 +11,12 @@ import { History, type Chat, type Message } from './data/history.js';
 import { EventHub } from './events.js';
 import { GroupActions } from './groupActions.js';
 import { GroupTicks } from './groupTicks.js';
+import { AttachmentService } from './media/attachments.js';
+import { encodeContent, type AttachmentPointer } from './media/content.js';
 import { Connection } from './net/connection.js';
 import { ParleyError, readable } from './net/failure.js';
 import type { DeviceCredentials } from './net/http.js';
 import { randomUuid, uuidFromBase64, uuidToBase64 } from './net/ids.js';
-import { encodeStatusReply } from './messageContent.js';
 import { MAX_RECEIPT_IDS, Receiver } from './receiver.js';
 import { SafetyNumbers } from './safety.js';
 import { StatusBook, type StatusPost } from './status.js';
@@ -42,6 +43,7 @@ export class ParleyApp {
   readonly safety: SafetyNumbers;
   readonly groupTicks: GroupTicks;
   readonly groupActions: GroupActions;
+  readonly attachments: AttachmentService;
   private readonly keys: KeyPublisher;
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
@@ -58,6 +60,7 @@ export class ParleyApp {
     this.keys = new KeyPublisher(this.connection, store, db);
     this.status = new StatusBook(this.connection, this.secure, db);
     this.safety = new SafetyNumbers(this.connection, store, db, account.userId, account.credentials.deviceId);
+    this.attachments = new AttachmentService(this.connection, this.history, this.events);
     this.receiver = new Receiver(this.connection, this.secure, this.groups, this.history, this.events, {
       self: account.userId,
       isOpen: (chatId) => this.openChat === chatId && document.visibilityState === 'visible',
@@ -231,16 +234,18 @@ export class ParleyApp {
 
   // --- messages ---
 
-  async send(chatId: string, text: string, statusPostId?: string): Promise<Message | undefined> {
+  /** Sends text, or uploaded attachments with the text as their caption; statusPostId makes it a status reply. */
+  async send(chatId: string, text: string, attachments: AttachmentPointer[] = [], statusPostId?: string): Promise<Message | undefined> {
     const chat = await this.history.chat(chatId);
-    if (chat === undefined || text.trim() === '') return undefined;
-    const bytes = statusPostId === undefined ? utf8(text) : encodeStatusReply(text, statusPostId);
+    if (chat === undefined || (text.trim() === '' && attachments.length === 0)) return undefined;
+    const bytes = encodeContent({ text, attachments, ...(statusPostId === undefined ? {} : { statusPostId }) });
     if (bytes.length > MAX_PLAINTEXT_BYTES) {
       this.fail(new ParleyError(413, `the message is ${Math.ceil(bytes.length / 1024)} KiB; the limit is ${MAX_PLAINTEXT_BYTES / 1024} KiB. Nothing was sent.`));
       return undefined;
     }
     const message: Message = { key: randomUuid(), chatId, from: this.self, fromDevice: this.account.credentials.deviceId,
-      outgoing: true, text, sentMs: Date.now(), tick: 'pending', ...(statusPostId === undefined ? {} : { statusPostId }) };
+      outgoing: true, text, sentMs: Date.now(), tick: 'pending', ...(attachments.length > 0 ? { attachments } : {}),
+      ...(statusPostId === undefined ? {} : { statusPostId }) };
     await this.history.add(message, true);
     this.events.emit('messages', { chatId });
     this.events.emit('chats', undefined);
@@ -264,7 +269,7 @@ export class ParleyApp {
   /** Replies to a status post with a 1:1 message to its poster that names the post (as the SDK's StatusApi.reply). */
   async replyToStatus(post: StatusPost, text: string): Promise<Message | undefined> {
     await this.ensureDirect(post.poster);
-    return this.send(post.poster, text, post.postId);
+    return this.send(post.poster, text, [], post.postId);
   }
 
   async edit(message: Message, text: string): Promise<void> {

@@ -3,12 +3,12 @@
 // notices, stores the result, confirms delivery, and acks the envelope only once all of that is
 // stored. A replayed envelope (same message id and kind) is acked and changes nothing.
 import { fromUtf8 } from '../signal/index.js';
-import { readContent, type Content } from './messageContent.js';
 import { DecryptionFailure, ContentType, type SecureChannel } from './crypto/secureChannel.js';
 import type { GroupChannel, OpenedGroupMessage } from './crypto/groupChannel.js';
 import type { History, Message } from './data/history.js';
 import type { EventHub } from './events.js';
 import { applyGroupNotice, readGroupNotice } from './groupNotices.js';
+import { decodeContent, type MessageContent } from './media/content.js';
 import type { Connection } from './net/connection.js';
 import { uuidFromBase64, uuidToBase64 } from './net/ids.js';
 
@@ -87,10 +87,11 @@ export class Receiver {
       for (const message of released) await this.showGroup(message);
       return;
     }
-    await this.showDirect(envelope, readContent(plaintext));
+    await this.showDirect(envelope, decodeContent(plaintext));
   }
 
-  private async showDirect(envelope: any, { text, statusPostId }: Content): Promise<void> {
+  private async showDirect(envelope: any, content: MessageContent): Promise<void> {
+    const { text, statusPostId } = content;
     const sender = uuidFromBase64(envelope.senderUser);
     const chatId = envelope.conversationUser !== undefined ? uuidFromBase64(envelope.conversationUser) : sender;
     await this.host.ensureDirect(chatId);
@@ -100,6 +101,7 @@ export class Receiver {
       key: serverId, chatId, serverId, from: sender, fromDevice: Number(envelope.senderDevice ?? 0), outgoing, text,
       sentMs: Number(envelope.serverTimestampMs ?? Date.now()),
       ...(outgoing ? { tick: 'sent' as const } : {}),
+      ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}),
       ...(envelope.expiresAtMs !== undefined ? { expiresAtMs: Number(envelope.expiresAtMs) } : {}),
       ...(statusPostId !== undefined ? { statusPostId } : {}),
     };
@@ -116,9 +118,11 @@ export class Receiver {
     await this.host.ensureGroup(groupId);
     const serverId = uuidFromBase64(envelope.messageId);
     const sender = uuidFromBase64(envelope.senderUser);
+    const content = decodeContent(opened.plaintext);
     await this.history.add({
       key: serverId, chatId: groupId, serverId, from: sender, fromDevice: Number(envelope.senderDevice ?? 0),
-      outgoing: sender === this.host.self, text: fromUtf8(opened.plaintext), sentMs: Number(envelope.serverTimestampMs ?? Date.now()),
+      outgoing: sender === this.host.self, text: content.text, sentMs: Number(envelope.serverTimestampMs ?? Date.now()),
+      ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}),
     }, this.host.isOpen(groupId));
     this.events.emit('messages', { chatId: groupId });
     this.events.emit('chats', undefined);
@@ -148,7 +152,13 @@ export class Receiver {
     }
     for (const id of ids) {
       const m = await this.history.byServerId(id);
-      if (m !== undefined && m.outgoing && (await this.history.advance(m, type === 'DELIVERED' ? 'delivered' : 'read'))) {
+      if (m !== undefined && m.outgoing && type === 'PLAYED' && !m.played) {
+        // A played voice note was heard, so it was read too.
+        m.played = true;
+        await this.history.advance(m, 'read');
+        await this.history.save(m);
+        this.events.emit('messages', { chatId: m.chatId });
+      } else if (m !== undefined && m.outgoing && (await this.history.advance(m, type === 'DELIVERED' ? 'delivered' : 'read'))) {
         this.events.emit('messages', { chatId: m.chatId });
       } else if (m === undefined) {
         this.early.set(id, type === 'DELIVERED' ? 'delivered' : 'read');

@@ -4,7 +4,7 @@
 // and the server keeps the copies opaque. Viewing fetches and decrypts this device's copy once
 // (a Signal message opens only once, so the text is kept until the post expires).
 import { utf8 } from '../signal/index.js';
-import { readContent } from './messageContent.js';
+import { decodeContent } from './media/content.js';
 import type { SecureChannel } from './crypto/secureChannel.js';
 import type { Database } from './data/db.js';
 import type { Connection } from './net/connection.js';
@@ -148,7 +148,7 @@ export class StatusBook {
     const view = await this.connection.request<any>({ viewStatus: { postId: uuidToBase64(post.postId) } });
     const plaintext = await this.secure.open({ senderUser: view.post?.poster, senderDevice: view.post?.posterDevice,
       contentType: view.contentType, content: view.content, messageId: uuidToBase64(post.postId) });
-    const text = readContent(plaintext).text;
+    const text = decodeContent(plaintext).text;
     await this.keep(post, text);
     return text;
   }

@@ -1,5 +1,6 @@
 // The conversations and messages this device keeps (IndexedDB): chats with their last message
 // and unread count, messages with their ticks, edits and deletions, and search over them.
+import type { AttachmentPointer } from '../media/content.js';
 import type { Database } from './db.js';
 
 export type Tick = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -34,8 +35,12 @@ export interface Message {
   expiresAtMs?: number;
   read?: boolean;
   statusPostId?: string; // a reply to this status post
+  attachments?: AttachmentPointer[]; // files sent with the message (the text is their caption)
+  played?: boolean; // a voice note: played here (incoming) or by the recipient (outgoing)
 }
 
+/** How a message without a caption reads in the chat list. */
+const ATTACHMENT_LABELS: Record<string, string> = { voice: '♪ Voice note', image: 'Photo', video: 'Video' };
 const TICK_ORDER: Tick[] = ['failed', 'pending', 'sent', 'delivered', 'read'];
 const MAX_SEARCH_RESULTS = 200;
 
@@ -82,7 +87,8 @@ export class History {
     const chat = await this.chat(message.chatId);
     if (chat === undefined) return;
     if (message.sentMs >= chat.lastMs || chat.lastText === '') {
-      chat.lastText = message.text;
+      chat.lastText = message.text !== '' || message.attachments === undefined ? message.text
+        : ATTACHMENT_LABELS[message.attachments[0]?.kind ?? ''] ?? `File: ${message.attachments[0]?.fileName ?? ''}`;
       chat.lastMs = message.sentMs;
       chat.lastFrom = message.notice ? undefined : message.from;
     }

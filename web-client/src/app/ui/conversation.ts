@@ -4,6 +4,7 @@
 import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { TIMER_NAMES } from '../receiver.js';
+import { attachmentsView, composerTools } from './attachments.js';
 import { clear, h, presenceText, time } from './dom.js';
 import { safetyPanel } from './safety.js';
 import { membershipText } from './membership.js';
@@ -81,7 +82,7 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
       chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
         : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
     messages, overlay,
-    h('footer', {}, input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
+    h('footer', {}, composerTools(app, chatId, input), input, h('button', { 'data-test': 'send', onclick: () => void send() }, 'Send')));
   (view as any).dispose = () => offs.forEach((off) => off());
   await render();
   return view;
@@ -107,6 +108,7 @@ function bubble(app: ParleyApp, m: Message, name: string | undefined, highlighte
     'data-test': 'message', 'data-key': m.key },
     name !== undefined && !m.outgoing && h('b', { class: 'from' }, name),
     m.statusPostId !== undefined && h('span', { class: 'status-reply', 'data-test': 'status-reply' }, '↩ Status reply'),
+    !m.deleted && attachmentsView(app, m),
     h('span', { class: 'text', 'data-test': 'text' }, m.text),
     h('span', { class: 'meta' }, m.edited && !m.deleted ? 'edited ' : '', time(m.sentMs), ' ', tick ?? '', tools ?? '', info ?? ''));
 }

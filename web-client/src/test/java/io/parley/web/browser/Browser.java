@@ -194,6 +194,28 @@ final class Browser implements AutoCloseable {
             return out;
         }
 
+        /** Picks these files in the file input matching the selector. */
+        Page setFiles(String selector, List<Path> files) {
+            ObjectNode request = request("setFiles", name).put("selector", selector);
+            var paths = request.putArray("paths");
+            files.forEach(f -> paths.add(f.toAbsolutePath().toString()));
+            call(request);
+            return this;
+        }
+
+        /** The next request of this method to a path under this prefix fails as a reset connection. */
+        Page failNextRequest(String method, String pathPrefix) {
+            call(request("failNextRequest", name).put("method", method).put("pathPrefix", pathPrefix));
+            return this;
+        }
+
+        /** The media HTTP requests ("PUT /v1/media/…") this page made so far. */
+        List<String> mediaRequests() {
+            List<String> out = new ArrayList<>();
+            call(request("mediaRequests", name)).path("requests").forEach(t -> out.add(t.asText()));
+            return out;
+        }
+
         /** The next prompt the page opens is answered with this text. */
         Page answerNextDialog(String text) {
             call(request("answerNextDialog", name).put("text", text));

@@ -5,7 +5,10 @@ import io.parley.client.AccountsApi;
 import io.parley.client.GroupMessenger;
 import io.parley.client.ParleyClient;
 import io.parley.client.SenderKeyFiles;
+import io.parley.client.media.MessageContents;
 import io.parley.client.signal.SecureMessenger;
+import io.parley.proto.AttachmentPointer;
+import io.parley.proto.MessageContent;
 import io.parley.proto.DeviceCredentials;
 import io.parley.proto.Profile;
 import io.parley.proto.RegisterRequest;
@@ -42,6 +45,8 @@ final class JavaPerson {
     final List<String> groupTexts = new CopyOnWriteArrayList<>();
     final List<GroupMessenger.GroupMessage> groupMessages = new CopyOnWriteArrayList<>();
     final List<io.parley.proto.GroupNotice> groupNotices = new CopyOnWriteArrayList<>();
+    /** Attachments of the 1:1 messages received, in arrival order. */
+    final List<AttachmentPointer> attachments = new CopyOnWriteArrayList<>();
     final List<SecureMessenger.SessionReset> resets = new CopyOnWriteArrayList<>();
     final List<SecureMessenger.DecryptionFailure> failures = new CopyOnWriteArrayList<>();
 
@@ -65,8 +70,10 @@ final class JavaPerson {
                 .onNotice(groupNotices::add)
                 .onOther(e -> {
                     if (e.getKind() == io.parley.proto.Envelope.Kind.MESSAGE && e.getGroupId().isEmpty()) {
-                        texts.add(e.getContent().toStringUtf8());
                         plaintexts.add(e.getContent().toByteArray());
+                        MessageContent content = MessageContents.decode(e.getContent().toByteArray());
+                        attachments.addAll(content.getAttachmentsList());
+                        texts.add(content.getText());
                     }
                 });
         await(client.connect());
