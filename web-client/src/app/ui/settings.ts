@@ -1,8 +1,9 @@
 // Profile, privacy (last seen audience, read receipts), linking a companion device, and the
-// account's devices.
+// account's devices; notifications and signing out (notifications.ts).
 import type { ParleyApp } from '../client.js';
 import { readable } from '../net/failure.js';
 import { h } from './dom.js';
+import { notificationsSection } from './notifications.js';
 
 export async function settingsView(app: ParleyApp, back: () => void): Promise<HTMLElement> {
   const error = h('p', { class: 'error' });
@@ -34,5 +35,6 @@ export async function settingsView(app: ParleyApp, back: () => void): Promise<HT
     h('button', { 'data-test': 'create-link-code', onclick: run(async () => {
       code.textContent = await app.linkCode();
     }) }, 'Show a link code'), code,
+    await notificationsSection(app),
     saved, error);
 }
