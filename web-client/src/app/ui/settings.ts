@@ -1,9 +1,11 @@
 // Profile, privacy (last seen audience, read receipts), linking a companion device, and the
-// account's devices; notifications and signing out (notifications.ts).
+// account's devices; backup (backup.ts); notifications and signing out
+// (notifications.ts).
 import type { ParleyApp } from '../client.js';
 import { readable } from '../net/failure.js';
 import { h } from './dom.js';
 import { notificationsSection } from './notifications.js';
+import { backupSection } from './backup.js';
 
 export async function settingsView(app: ParleyApp, back: () => void): Promise<HTMLElement> {
   const error = h('p', { class: 'error' });
@@ -35,6 +37,7 @@ export async function settingsView(app: ParleyApp, back: () => void): Promise<HT
     h('button', { 'data-test': 'create-link-code', onclick: run(async () => {
       code.textContent = await app.linkCode();
     }) }, 'Show a link code'), code,
+    backupSection(app),
     await notificationsSection(app),
     saved, error);
 }
