@@ -29,14 +29,18 @@ export function backupSection(app: ParleyApp): HTMLElement {
   buttons.push(
     h('button', { 'data-test': 'backup', onclick: run(async () => {
       const done = await backUp(app, passphrase.value, progress('Deriving'));
-      return `Backed up ${done.messages} messages (${done.bytes} bytes, encrypted).`;
+      return `Backed up ${count(done.messages)} (${done.bytes} bytes, encrypted).`;
     }) }, 'Back up'),
     h('button', { 'data-test': 'restore', onclick: run(async () => {
       const done = await restore(app, passphrase.value, progress('Deriving'));
-      return `Restored ${done.added} messages.`;
+      return `Restored ${count(done.added)}.`;
     }) }, 'Restore'));
   return h('div', { 'data-test': 'backup-section' },
     h('h3', {}, 'Backup'),
     h('p', { class: 'hint' }, 'Your chats, encrypted here with your passphrase; the server cannot read them. Without the passphrase they cannot be restored.'),
     passphrase, ...buttons, status, error);
+}
+
+function count(messages: number): string {
+  return `${messages} message${messages === 1 ? '' : 's'}`;
 }
