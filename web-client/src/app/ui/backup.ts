@@ -1,8 +1,8 @@
 // The settings section for encrypted backup: a passphrase, "Back up" (history and chats,
 // encrypted in this browser, stored on the node) and "Restore" (on a browser linked to the same
-// account). A wrong passphrase is refused and changes nothing.
+// account). A wrong passphrase is refused and changes nothing. The backup code (Argon2id) loads
+// only when used, so the app's first paint does not carry it.
 import type { ParleyApp } from '../client.js';
-import { backUp, restore } from '../backup/backup.js';
 import { readable } from '../net/failure.js';
 import { h } from './dom.js';
 
@@ -28,10 +28,12 @@ export function backupSection(app: ParleyApp): HTMLElement {
   };
   buttons.push(
     h('button', { 'data-test': 'backup', onclick: run(async () => {
+      const { backUp } = await import('../backup/backup.js');
       const done = await backUp(app, passphrase.value, progress('Deriving'));
       return `Backed up ${count(done.messages)} (${done.bytes} bytes, encrypted).`;
     }) }, 'Back up'),
     h('button', { 'data-test': 'restore', onclick: run(async () => {
+      const { restore } = await import('../backup/backup.js');
       const done = await restore(app, passphrase.value, progress('Deriving'));
       return `Restored ${count(done.added)}.`;
     }) }, 'Restore'));

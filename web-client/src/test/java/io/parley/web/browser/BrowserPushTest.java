@@ -77,6 +77,18 @@ class BrowserPushTest {
     }
 
     @Test
+    void theNodeServesTheServiceWorkerAtTheRootAsAnUncachedScript() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        java.net.http.HttpResponse<String> worker = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(WebTestNode.url() + "sw.js")).timeout(java.time.Duration.ofSeconds(20)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(worker.statusCode()).isEqualTo(200);
+        assertThat(worker.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(worker.headers().firstValue("cache-control")).hasValue("no-cache");
+        assertThat(worker.body()).contains("showNotification('New message'");
+    }
+
+    @Test
     void aConnectedBrowserGetsTheMessageAndNoPush() throws Exception {
         JavaPerson alice = new JavaPerson(vertx, WebPerson.uniqueName("alice"));
         LocalPushService.Subscription subscription = pushService.newSubscription();
