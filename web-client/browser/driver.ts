@@ -33,6 +33,8 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
   async newContext(r) {
     const context = await browser.newContext({ viewport: { width: r.width ?? 1100, height: r.height ?? 700 } });
     context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+    if (r.permissions !== undefined) await context.grantPermissions(r.permissions);
+    if (r.initScript !== undefined) await context.addInitScript({ content: r.initScript });
     const p = await context.newPage();
     p.on('console', (m) => consoleLines.push(`[${r.name}] ${m.type()}: ${m.text()}`));
     p.on('pageerror', (e) => consoleLines.push(`[${r.name}] pageerror: ${e.message}`));
@@ -123,6 +125,25 @@ const operations: Record<string, (r: Request) => Promise<unknown>> = {
   },
   async console() {
     return { lines: consoleLines.splice(0) };
+  },
+  /**
+   * Delivers a push message's (decrypted) data into the page's origin's service worker, as the
+   * browser does when its push service hands it one (DevTools ServiceWorker.deliverPushMessage).
+   */
+  async deliverPush(r) {
+    const p = page(r.name);
+    const cdp = await p.context().newCDPSession(p);
+    const origin = new URL(p.url()).origin;
+    const registrations = new Promise<string>((resolve) => cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+      const found = e.registrations.find((g) => !g.isDeleted && g.scopeURL.startsWith(origin));
+      if (found !== undefined) resolve(found.registrationId);
+    }));
+    await cdp.send('ServiceWorker.enable');
+    const registrationId = await Promise.race([registrations, new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no service worker registered for ${origin}`)), timeout(r)))]);
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: r.data });
+    await cdp.detach();
+    return { registrationId };
   },
   async closeContext(r) {
     await contexts.get(r.name)?.context.close();

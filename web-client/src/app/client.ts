@@ -17,6 +17,7 @@ import { Connection } from './net/connection.js';
 import { ParleyError, readable } from './net/failure.js';
 import type { DeviceCredentials } from './net/http.js';
 import { randomUuid, uuidFromBase64, uuidToBase64 } from './net/ids.js';
+import { WebPush } from './push/webPush.js';
 import { MAX_RECEIPT_IDS, Receiver } from './receiver.js';
 import { SafetyNumbers } from './safety.js';
 import { StatusBook, type StatusPost } from './status.js';
@@ -44,6 +45,7 @@ export class ParleyApp {
   readonly groupTicks: GroupTicks;
   readonly groupActions: GroupActions;
   readonly attachments: AttachmentService;
+  readonly push: WebPush;
   private readonly keys: KeyPublisher;
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
@@ -61,6 +63,7 @@ export class ParleyApp {
     this.status = new StatusBook(this.connection, this.secure, db);
     this.safety = new SafetyNumbers(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.attachments = new AttachmentService(this.connection, this.history, this.events);
+    this.push = new WebPush(this.connection);
     this.receiver = new Receiver(this.connection, this.secure, this.groups, this.history, this.events, {
       self: account.userId,
       isOpen: (chatId) => this.openChat === chatId && document.visibilityState === 'visible',
@@ -113,6 +116,7 @@ export class ParleyApp {
         for (const b of list.lists ?? []) await this.ensureBroadcast(uuidFromBase64(b.listId), b.name ?? 'Broadcast');
       })
       .catch(() => {});
+    this.push.refresh().catch((e) => this.fail(e));
     const open = this.openChat;
     if (open !== undefined) void this.history.chat(open).then((chat) => chat?.kind === 'direct' && this.watchPresence(open));
   }
@@ -394,6 +398,13 @@ export class ParleyApp {
   async linkCode(): Promise<string> {
     const code = await this.connection.request<any>({ createLinkCode: {} });
     return code.code;
+  }
+
+  /** Signs this browser out: no more wakes, the connection closed, this device's local data deleted. */
+  async signOut(): Promise<void> {
+    await this.push.disable().catch(() => {});
+    this.connection.stop();
+    await this.db.destroy();
   }
 
   fail(error: unknown): void {

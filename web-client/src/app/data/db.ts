@@ -10,6 +10,16 @@ export type StoreName = 'kv' | 'signal' | 'chats' | 'messages' | 'seen';
 export class Database {
   private constructor(private readonly db: IDBDatabase) {}
 
+  /** Closes and deletes this database (signing out of this browser). */
+  destroy(): Promise<void> {
+    this.db.close();
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(this.db.name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+  }
+
   static open(name: string = NAME): Promise<Database> {
     return new Promise((resolve, reject) => {
       const request = indexedDB.open(name, VERSION);

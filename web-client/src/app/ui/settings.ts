@@ -1,9 +1,12 @@
 // Profile, privacy (last seen audience, read receipts), linking a companion device (its code as a
-// QR code and as text), and the account's devices.
+// QR code and as text), the account's devices, backup (backup.ts), notifications and signing out
+// (notifications.ts).
 import QRCode from 'qrcode';
 import type { ParleyApp } from '../client.js';
 import { readable } from '../net/failure.js';
 import { h } from './dom.js';
+import { notificationsSection } from './notifications.js';
+import { backupSection } from './backup.js';
 
 export async function settingsView(app: ParleyApp, back: () => void): Promise<HTMLElement> {
   const error = h('p', { class: 'error' });
@@ -39,5 +42,7 @@ export async function settingsView(app: ParleyApp, back: () => void): Promise<HT
       qr.hidden = false;
       code.textContent = value;
     }) }, 'Show a link code'), h('div', { class: 'link-box' }, qr, code),
+    backupSection(app),
+    await notificationsSection(app),
     saved, error);
 }

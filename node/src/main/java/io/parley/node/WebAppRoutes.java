@@ -23,6 +23,12 @@ final class WebAppRoutes {
         StaticHandler assets = StaticHandler.create(CLASSPATH_ROOT + "/assets").setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS);
         router.get("/").handler(index);
         router.get("/index.html").handler(index);
+        // The service worker (Web Push notifications): at the root, so its scope may be the whole
+        // app, and never cached, so a new build's worker replaces the old one at the next visit.
+        // (StaticHandler on an exact route reads the folder, not the file: hence sendFile.)
+        router.get("/sw.js").handler(ctx -> ctx.response().putHeader("content-type", "text/javascript; charset=utf-8")
+                .putHeader("cache-control", "no-cache").sendFile(CLASSPATH_ROOT + "/sw.js")
+                .onFailure(e -> ctx.fail(404)));
         router.get("/assets/*").handler(assets);
     }
 }

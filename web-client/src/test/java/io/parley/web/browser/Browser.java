@@ -62,7 +62,12 @@ final class Browser implements AutoCloseable {
 
     /** A new browser context (a person on their own browser) with one page open at this URL. */
     Page open(String name, String url) {
-        call(request("newContext", name));
+        return open(name, url, request("newContext", name));
+    }
+
+    /** As {@link #open(String, String)}, with context options: {@code permissions}, {@code initScript}. */
+    Page open(String name, String url, ObjectNode newContext) {
+        call(newContext.put("op", "newContext").put("name", name));
         Page page = new Page(name);
         call(request("goto", name).put("url", url));
         return page;
@@ -234,6 +239,12 @@ final class Browser implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             call(request("screenshot", name).put("path", path.toString()));
+            return this;
+        }
+
+        /** Hands this data to the page origin's service worker as a push message (DevTools protocol). */
+        Page deliverPush(String data) {
+            call(request("deliverPush", name).put("data", data).put("timeoutMs", WAIT_MS));
             return this;
         }
 

@@ -24,7 +24,12 @@ final class WebPerson {
 
     /** Opens the app in a new browser context and registers through the welcome screen. */
     static WebPerson register(Browser browser, String username) {
-        WebPerson person = new WebPerson(username, browser.open(username, WebTestNode.url()));
+        return register(browser, username, browser.request("newContext", username));
+    }
+
+    /** As {@link #register(Browser, String)}, in a context made with these options (see Browser#open). */
+    static WebPerson register(Browser browser, String username, com.fasterxml.jackson.databind.node.ObjectNode context) {
+        WebPerson person = new WebPerson(username, browser.open(username, WebTestNode.url(), context));
         person.page.fill("input[name=username]", username).click("[data-test=request-code]")
                 .waitFor(".hint", "code was sent")
                 .fill("input[name=code]", WebTestNode.CODES.codeFor(username))
