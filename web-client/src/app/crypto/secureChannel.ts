@@ -92,6 +92,12 @@ export class SecureChannel {
     return this.inOrder(recipient, () => this.attempt(recipient, plaintext, kind, randomUuid(), refersTo, this.seal));
   }
 
+  /** Encrypts a payload that is not a message (a call's signalling) for one device, on the same session. */
+  async sealFor(user: string, device: number, plaintext: Uint8Array): Promise<{ type: number; bytes: Uint8Array }> {
+    const sealed = await this.seal(user, device, plaintext);
+    return { type: sealed.contentType, bytes: fromBase64(sealed.content) };
+  }
+
   /** Encrypts for one device, building the session from a fresh bundle when there is none. */
   private readonly seal: Sealer = async (user, device, plaintext) => {
     const address = { name: user, deviceId: device };

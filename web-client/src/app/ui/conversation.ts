@@ -4,6 +4,7 @@
 import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { TIMER_NAMES } from '../receiver.js';
+import { callButtons } from './call.js';
 import { clear, h, presenceText, time } from './dom.js';
 
 const TYPING_SHOWN_MS = 10_000;
@@ -65,6 +66,7 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
   ];
   const view = h('section', { class: 'conversation', 'data-test': 'conversation', 'data-chat': chatId },
     h('header', {}, h('div', {}, h('b', { 'data-test': 'conversation-title' }, chat.title), chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind), h('br'), status),
+      callButtons(app, chat),
       chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
         : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
     messages,
