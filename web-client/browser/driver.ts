@@ -8,7 +8,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 type Request = Record<string, any> & { id: number; op: string };
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  // Calls: a fake camera and microphone, granted without a prompt; remote media plays unasked.
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 let browser: Browser;
