@@ -177,6 +177,12 @@ export class CallManager {
     this.changed();
   }
 
+  /** The tracks this device sends on each connection of the call, and whether each is on (muted, camera off). */
+  sending(): { peer: string; kind: string; enabled: boolean }[] {
+    return [...this.peers.values()].flatMap((p) => p.connection.getSenders()
+      .filter((s) => s.track !== null).map((s) => ({ peer: p.key, kind: s.track!.kind, enabled: s.track!.enabled })));
+  }
+
   /** Media and route of every connection of the call (the tests read it; so may a "call info" view). */
   async stats(): Promise<(PeerStats & { key: string })[]> {
     return Promise.all([...this.peers.values()].map(async (p) => ({ key: p.key, ...(await p.stats()) })));
