@@ -43,10 +43,12 @@ export class CallSignalling {
     private readonly store: PersistentSignalStore,
   ) {}
 
-  /** Seals the payload for the device and relays it; numbered in this device's order for the call. */
+  /** Seals the payload for the device and relays it, numbered in the order this device sent that device blobs of the call. */
   async send(callId: string, toUser: string, toDevice: number, payload: SignalPayload): Promise<void> {
-    const seq = (this.sequences.get(callId) ?? 0) + 1;
-    this.sequences.set(callId, seq);
+    // One counter per receiving device: the receiver expects 1, 2, 3... from each sender (a group call has several receivers).
+    const stream = `${callId}/${toUser}/${toDevice}`;
+    const seq = (this.sequences.get(stream) ?? 0) + 1;
+    this.sequences.set(stream, seq);
     const sealed = await this.secure.sealFor(toUser, toDevice, utf8(JSON.stringify(payload)));
     const blob = new Uint8Array(sealed.bytes.length + 1);
     blob[0] = sealed.type;
@@ -65,8 +67,7 @@ export class CallSignalling {
 
   /** Forgets a call's counters once it is over. */
   forget(callId: string): void {
-    this.sequences.delete(callId);
-    for (const key of [...this.streams.keys()]) if (key.startsWith(`${callId}/`)) this.streams.delete(key);
+    for (const map of [this.sequences, this.streams]) for (const key of [...map.keys()]) if (key.startsWith(`${callId}/`)) map.delete(key);
   }
 
   private async order(signal: any, deliver: (s: IncomingSignal) => void): Promise<void> {
