@@ -10,6 +10,9 @@ export interface PeerStats {
   /** Candidate types of the selected pair ('relay', 'host', ...), empty before one is chosen. */
   localCandidateType: string;
   remoteCandidateType: string;
+  /** The local candidate's address and, for a relay, how this device reaches the TURN server (udp, tcp). */
+  localAddress: string;
+  relayProtocol: string;
 }
 
 export class Peer {
@@ -73,7 +76,8 @@ export class Peer {
   async stats(): Promise<PeerStats> {
     // RTCStatsReport is a maplike; the DOM typings here lack its get().
     const report = (await this.connection.getStats()) as unknown as Map<string, any>;
-    const out: PeerStats = { inboundBytes: { audio: 0, video: 0 }, localCandidateType: '', remoteCandidateType: '' };
+    const out: PeerStats = { inboundBytes: { audio: 0, video: 0 }, localCandidateType: '', remoteCandidateType: '',
+      localAddress: '', relayProtocol: '' };
     let pairId: string | undefined;
     report.forEach((s: any) => {
       if (s.type === 'inbound-rtp' && (s.kind === 'audio' || s.kind === 'video')) out.inboundBytes[s.kind as 'audio' | 'video'] += s.bytesReceived ?? 0;
@@ -81,7 +85,10 @@ export class Peer {
     });
     const pair: any = pairId === undefined ? undefined : report.get(pairId);
     if (pair !== undefined) {
-      out.localCandidateType = report.get(pair.localCandidateId)?.candidateType ?? '';
+      const local = report.get(pair.localCandidateId);
+      out.localCandidateType = local?.candidateType ?? '';
+      out.localAddress = `${local?.address ?? ''}:${local?.port ?? ''}`;
+      out.relayProtocol = local?.relayProtocol ?? '';
       out.remoteCandidateType = report.get(pair.remoteCandidateId)?.candidateType ?? '';
     }
     return out;

@@ -108,6 +108,19 @@ class BrowserCallsTest {
     }
 
     @Test
+    void aCallNobodyAnswersTimesOutAsMissedOnBothSides() {
+        WebPerson alice = caller("alice");
+        WebPerson bob = caller("bob");
+        alice.startChat(bob.username);
+        alice.page.click("[data-test=call-video]");
+        bob.page.waitFor("[data-test=call-accept]");
+        // The node's ring time (calls.ringSeconds, 45 s by default) passes with nobody answering.
+        bob.page.waitFor("[data-test=chat]", "Missed video call from " + alice.username);
+        bob.page.waitFor("[data-test=call-accept]", null, "hidden");
+        alice.page.waitFor("[data-test=notice]", "No answer.");
+    }
+
+    @Test
     void aCallRingsOnEveryDeviceOfTheCalleeAndStopsOnTheOthersWhenOneAccepts() {
         WebPerson alice = caller("alice");
         WebPerson bob = caller("bob");
