@@ -65,6 +65,8 @@ export class CallManager {
   current: CallView | undefined;
   /** 'relay' forces media through TURN (tests, or privacy: the peer never learns this device's address). */
   policy: RTCIceTransportPolicy = 'all';
+  /** The TURN transports to use of those the node hands out: 'tcp' alone gets through networks that drop UDP. */
+  turnTransports: ('udp' | 'tcp')[] = ['udp', 'tcp'];
   /** When this device answered (or its call was answered): the start of the call set-up time. */
   answeredAtMs = 0;
   private readonly peers = new Map<string, Peer>();
@@ -283,7 +285,8 @@ export class CallManager {
 
   private iceConfig(): Promise<RTCConfiguration> {
     this.config ??= this.connection.request<any>({ turnCredentials: {} }).then((turn) => ({
-      iceServers: [{ urls: turn.urls ?? [], username: turn.username ?? '', credential: turn.password ?? '' }],
+      iceServers: [{ urls: ((turn.urls ?? []) as string[]).filter((url) => this.turnTransports.includes(transportOf(url))),
+        username: turn.username ?? '', credential: turn.password ?? '' }],
       iceTransportPolicy: this.policy,
     }));
     return this.config;
@@ -348,4 +351,9 @@ export class CallManager {
   private changed(): void {
     this.listeners.forEach((l) => l(this.current));
   }
+}
+
+/** A turn: URL's transport; without ?transport= it is UDP (RFC 7065). */
+function transportOf(url: string): 'udp' | 'tcp' {
+  return /[?&]transport=tcp\b/i.test(url) ? 'tcp' : 'udp';
 }

@@ -76,6 +76,24 @@ class BrowserCallsTest {
     }
 
     @Test
+    void aRelayOnlyVoiceCallAlsoFlowsOverTurnOnTcp() {
+        WebPerson alice = caller("alice");
+        WebPerson bob = caller("bob");
+        for (WebPerson person : List.of(alice, bob)) {
+            person.page.evaluate("() => { window.parley.calls.turnTransports = ['tcp']; }", null);
+        }
+        alice.startChat(bob.username);
+        alice.page.click("[data-test=call-voice]");
+        bob.page.click("[data-test=call-accept]");
+        for (WebPerson person : List.of(alice, bob)) {
+            JsonNode media = person.page.waitUntil(MEDIA_OVER_RELAYS, Map.of("parties", 1, "video", false));
+            assertThat(media.path("stats").get(0).path("relayProtocol").asText()).isEqualTo("tcp");
+        }
+        bob.page.click("[data-test=call-hang-up]");
+        alice.page.waitFor("[data-test=call-status]", "Voice call");
+    }
+
+    @Test
     void aRejectedCallEndsForTheCallerWithADeclinedLine() {
         WebPerson alice = caller("alice");
         WebPerson bob = caller("bob");
