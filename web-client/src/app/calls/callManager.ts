@@ -60,6 +60,8 @@ const OUTCOMES = ['ANSWERED', 'MISSED', 'REJECTED', 'BUSY'];
 const KINDS = ['INCOMING', 'RINGING', 'ACCEPTED', 'ANSWERED_ELSEWHERE', 'ENDED', 'PARTICIPANTS'];
 /** How long the view shows why a call ended before it goes away. */
 const ENDING_SHOWN_MS = 4_000;
+/** A 1:1 call's media must connect this long after the answer, or the call ends. */
+const CONNECT_DEADLINE_MS = 20_000;
 
 export class CallManager {
   current: CallView | undefined;
@@ -276,19 +278,31 @@ export class CallManager {
       () => this.refreshParties(),
       (state) => {
         if (state === 'connected' && call.phase === 'connecting') call.phase = 'active';
+        if (state === 'failed' && !call.group) return void this.unreachable(call);
         this.refreshParties();
       });
+    // ICE may never report failure when no candidate exists at all (no TURN reachable, relay only).
+    if (!call.group) setTimeout(() => peer.connection.connectionState !== 'connected' && this.unreachable(call), CONNECT_DEADLINE_MS);
     this.peers.set(peer.key, peer);
     this.refreshParties();
     return peer;
   }
 
+  /** A 1:1 call whose media found no route: nothing is left to wait for. */
+  private unreachable(call: CallView): void {
+    if (this.current !== call || call.phase === 'ended') return;
+    void this.connection.request({ callHangUp: { callId: uuidToBase64(call.callId) } }).catch(() => {});
+    void this.finish('The call could not connect: no route for its media.', true);
+  }
+
   private iceConfig(): Promise<RTCConfiguration> {
-    this.config ??= this.connection.request<any>({ turnCredentials: {} }).then((turn) => ({
-      iceServers: [{ urls: ((turn.urls ?? []) as string[]).filter((url) => this.turnTransports.includes(transportOf(url))),
-        username: turn.username ?? '', credential: turn.password ?? '' }],
-      iceTransportPolicy: this.policy,
-    }));
+    this.config ??= this.connection.request<any>({ turnCredentials: {} }).then((turn) => {
+      const urls = ((turn.urls ?? []) as string[]).filter((url) => this.turnTransports.includes(transportOf(url)));
+      return {
+        iceServers: urls.length === 0 ? [] : [{ urls, username: turn.username ?? '', credential: turn.password ?? '' }],
+        iceTransportPolicy: this.policy,
+      };
+    });
     return this.config;
   }
 

@@ -94,6 +94,25 @@ class BrowserCallsTest {
     }
 
     @Test
+    void aCallWhoseMediaFindsNoRouteEndsWithASentence() {
+        WebPerson alice = caller("alice");
+        WebPerson bob = caller("bob");
+        // Relay only and no TURN server to relay through: ICE has no candidate pair to try.
+        for (WebPerson person : List.of(alice, bob)) {
+            person.page.evaluate("() => { window.parley.calls.turnTransports = []; }", null);
+        }
+        alice.startChat(bob.username);
+        alice.page.click("[data-test=call-voice]");
+        bob.page.click("[data-test=call-accept]");
+        // Whichever side's deadline passes first hangs up; the other sees the call end.
+        alice.page.waitUntil("() => window.parley.calls.current?.phase === 'ended'", null);
+        bob.page.waitUntil("() => window.parley.calls.current?.phase === 'ended'", null);
+        String endings = alice.page.evaluate("() => window.parley.calls.current?.ending", null).asText() + " | "
+                + bob.page.evaluate("() => window.parley.calls.current?.ending", null).asText();
+        assertThat(endings).contains("could not connect: no route for its media");
+    }
+
+    @Test
     void aRejectedCallEndsForTheCallerWithADeclinedLine() {
         WebPerson alice = caller("alice");
         WebPerson bob = caller("bob");
