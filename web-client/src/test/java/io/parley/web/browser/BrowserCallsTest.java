@@ -21,8 +21,9 @@ class BrowserCallsTest {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserCallsTest.class);
     /**
      * Truthy (the set-up time and the stats) once every connection of the call carries media both ways
-     * over TURN relays. Playwright's waitForFunction does not await a promise, so each poll starts a
-     * getStats and judges the one the previous poll started.
+     * over TURN relays. Playwright's waitForFunction does not poll an async predicate (the promise
+     * counts as truthy; its value, false included, is returned), so each poll starts a getStats and
+     * judges the one the previous poll started.
      */
     private static final String MEDIA_OVER_RELAYS = """
             ({ parties, video }) => {
