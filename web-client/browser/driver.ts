@@ -9,7 +9,8 @@ type Request = Record<string, any> & { id: number; op: string };
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-  // Voice notes: a fake microphone (a beep) granted without a prompt, and playback without a gesture.
+  // Voice notes and calls: a fake camera and microphone (a beep) granted without a prompt; media
+  // plays without a gesture.
   '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 

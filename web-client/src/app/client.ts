@@ -2,6 +2,8 @@
 // channels, history, and the actions the views call (send, edit, delete, groups, receipts,
 // presence, typing, settings). Views listen to `events`.
 import { utf8 } from '../signal/index.js';
+import { CallManager } from './calls/callManager.js';
+import { CallSignalling } from './calls/signalling.js';
 import { GroupChannel, toGroup, type GroupInfo } from './crypto/groupChannel.js';
 import { KeyPublisher } from './crypto/keyPublisher.js';
 import { PersistentSignalStore } from './crypto/persistentStore.js';
@@ -46,6 +48,7 @@ export class ParleyApp {
   readonly groupActions: GroupActions;
   readonly attachments: AttachmentService;
   readonly push: WebPush;
+  readonly calls: CallManager;
   private readonly keys: KeyPublisher;
   private readonly names = new Map<string, string>();
   private openChat: string | undefined;
@@ -74,6 +77,13 @@ export class ParleyApp {
     this.groupTicks = new GroupTicks(this.connection, this.history, this.events);
     this.groupActions = new GroupActions(this.connection, this.history, this.events, (id) => this.ensureGroup(id),
       (chatId, text) => this.receiver.notice(chatId, text));
+    this.calls = new CallManager(this.connection, new CallSignalling(this.connection, this.secure, store), {
+      self: account.userId,
+      selfDevice: account.credentials.deviceId,
+      nameOf: (userId) => this.nameOf(userId),
+      notice: (chatId, text) => this.receiver.notice(chatId, text, 'call'),
+      fail: (e) => this.fail(e),
+    });
     store.onIdentityChange = (address) =>
       void this.receiver.notice(address.name, 'The safety number with this contact changed (they may have reinstalled Parley).');
   }
@@ -123,6 +133,8 @@ export class ParleyApp {
 
   private onPush(push: any): void {
     if (push.envelope !== undefined) this.receiver.receive(push.envelope);
+    else if (push.call !== undefined) this.calls.onEvent(push.call);
+    else if (push.callSignal !== undefined) this.calls.onSignal(push.callSignal);
     else if (push.typing !== undefined) {
       const from = uuidFromBase64(push.typing.fromUser);
       this.events.emit('typing', { chatId: from, userId: from, typing: push.typing.typing === true });

@@ -3,6 +3,7 @@
 import './style.css';
 import { ParleyApp, type Account } from './client.js';
 import { Database } from './data/db.js';
+import { callOverlay } from './ui/call.js';
 import { chatListView } from './ui/chatList.js';
 import { conversationView } from './ui/conversation.js';
 import { clear, h } from './ui/dom.js';
@@ -56,7 +57,7 @@ async function run(root: HTMLElement, db: Database, account: Account, displayNam
   clear(root, h('div', { class: 'layout' },
     chatListView(app, { open: (id, highlight) => void openChat(id, highlight), settings: async () => show(await settingsView(app, () => clear(main))),
       status: async () => show(await statusView(app, () => clear(main))) }),
-    main), toast);
+    main), toast, callOverlay(app));
 }
 
 void boot();

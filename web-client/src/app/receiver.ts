@@ -5,6 +5,7 @@
 import { fromUtf8 } from '../signal/index.js';
 import { DecryptionFailure, ContentType, type SecureChannel } from './crypto/secureChannel.js';
 import type { GroupChannel, OpenedGroupMessage } from './crypto/groupChannel.js';
+import { callNoticeText } from './calls/callNotice.js';
 import type { History, Message } from './data/history.js';
 import type { EventHub } from './events.js';
 import { applyGroupNotice, readGroupNotice } from './groupNotices.js';
@@ -167,6 +168,10 @@ export class Receiver {
   }
 
   private async onSystem(envelope: any): Promise<void> {
+    if (envelope.notice?.call !== undefined) {
+      const caller = uuidFromBase64(envelope.notice.call.caller ?? envelope.senderUser);
+      return this.notice(caller, callNoticeText(envelope.notice.call, await this.host.nameOf(caller)), 'call');
+    }
     if (envelope.groupId !== undefined && Number(envelope.contentType ?? 0) === NOTICE_CONTENT_TYPE) {
       const notice = readGroupNotice(envelope.content ?? '');
       if (notice === undefined) return;

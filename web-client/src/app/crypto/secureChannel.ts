@@ -97,6 +97,12 @@ export class SecureChannel {
     return this.inOrder(user, () => this.seal(user, device, plaintext));
   }
 
+  /** A payload that is not a message (a call's signalling) sealed for one device, as sealFor does. */
+  async sealSignal(user: string, device: number, plaintext: Uint8Array): Promise<{ type: number; bytes: Uint8Array }> {
+    const sealed = await this.sealFor(user, device, plaintext);
+    return { type: sealed.contentType, bytes: fromBase64(sealed.content) };
+  }
+
   /** Encrypts for one device, building the session from a fresh bundle when there is none. */
   private readonly seal: Sealer = async (user, device, plaintext) => {
     const address = { name: user, deviceId: device };

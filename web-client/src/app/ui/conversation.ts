@@ -5,6 +5,7 @@ import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { TIMER_NAMES } from '../receiver.js';
 import { attachmentsView, composerTools } from './attachments.js';
+import { callButtons } from './call.js';
 import { clear, h, presenceText, time } from './dom.js';
 import { safetyPanel } from './safety.js';
 import { membershipText } from './membership.js';
@@ -79,6 +80,7 @@ export async function conversationView(app: ParleyApp, chatId: string, onGroupIn
   ];
   const view = h('section', { class: 'conversation', 'data-test': 'conversation', 'data-chat': chatId },
     h('header', {}, h('div', {}, title, chat.kind !== 'direct' && h('span', { class: 'badge' }, chat.kind), h('br'), status),
+      callButtons(app, chat),
       chat.kind === 'group' ? h('button', { 'data-test': 'group-info', onclick: onGroupInfo }, 'Group info')
         : chat.kind === 'direct' ? directTools(app, chatId, chat.timer) : h('span', { class: 'hint' }, 'each recipient gets the message 1:1')),
     messages, overlay,

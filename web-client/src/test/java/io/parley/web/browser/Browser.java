@@ -169,6 +169,16 @@ final class Browser implements AutoCloseable {
             return this;
         }
 
+        /** Waits until an element matching the selector (and text, if not null) is in that state: visible, hidden, attached, detached. */
+        Page waitFor(String selector, String text, String state) {
+            ObjectNode request = request("waitFor", name).put("selector", selector).put("timeoutMs", WAIT_MS).put("state", state);
+            if (text != null) {
+                request.put("text", text);
+            }
+            call(request);
+            return this;
+        }
+
         Page waitFor(String selector) {
             return waitFor(selector, null);
         }

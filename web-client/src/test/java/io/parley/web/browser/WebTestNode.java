@@ -34,7 +34,9 @@ final class WebTestNode {
                     "http.port", "0", "http.host", "127.0.0.1", "limits.ipPerSecond", "2000", "limits.ipBurst", "20000",
                     "limits.userPerSecond", "5000", "limits.userBurst", "20000",
                     // The browser tests play the Web Push service themselves, on loopback (LocalPushService).
-                    "push.allowPrivateEndpoints", "true")), NodeHooks.none().withSender(vertx -> CODES));
+                    "push.allowPrivateEndpoints", "true",
+                    // Calls in the browser tests relay between loopback peers through the node's TURN.
+                    "turn.allowedPeers", "127.0.0.0/8")), NodeHooks.none().withSender(vertx -> CODES));
             Runtime.getRuntime().addShutdownHook(new Thread(node::close));
         }
         return node;
