@@ -24,7 +24,7 @@ function contentView(app: ParleyApp, postId: string, content: MessageContent): (
 
 export async function statusView(app: ParleyApp, back: () => void): Promise<HTMLElement> {
   const error = h('p', { class: 'error', 'data-test': 'status-error', role: 'alert' });
-  const text = h('textarea', { rows: 2, placeholder: 'Type a status, or a caption for a photo or video (visible 24 hours)', 'data-test': 'status-text' });
+  const text = h('textarea', { rows: 2, placeholder: 'A status, or a photo caption (24 hours)', 'data-test': 'status-text' });
   const fileInput = h('input', { type: 'file', accept: 'image/*,video/*', hidden: true, 'data-test': 'status-attach-input' });
   const chosen = h('span', { class: 'hint', 'data-test': 'status-media-chosen' });
   const unchoose = h('button', { title: 'Remove the photo or video', hidden: true, 'data-test': 'status-media-remove' }, '✕');
