@@ -1,8 +1,8 @@
 // Status pieces that need no server: who is in an audience, which posts are still live, and the
 // structured plaintext of a status reply (the Java SDK's MessageContents format).
 import { describe, expect, it } from 'vitest';
-import { decodeContent, encodeContent } from '../src/app/media/content.js';
-import { inAudience, livePosts, type StatusPost } from '../src/app/status.js';
+import { decodeContent, encodeContent, type AttachmentPointer } from '../src/app/media/content.js';
+import { inAudience, livePosts, MAX_STATUS_TEXT_BYTES, refuseStatusMedia, statusPlaintext, type StatusPost } from '../src/app/status.js';
 import { utf8 } from '../src/signal/bytes.js';
 
 const BOB = '0b0b0b0b-0000-4000-8000-000000000001';
@@ -37,5 +37,38 @@ describe('status replies', () => {
   it('read plain UTF-8 as text, and structured bytes that do not parse as text too', () => {
     expect(decodeContent(utf8('plain words'))).toEqual({ text: 'plain words', attachments: [] });
     expect(decodeContent(Uint8Array.of(0x00, 0x0a, 0x09, 0x41))).toEqual({ text: '\u0000\n\tA', attachments: [] });
+  });
+});
+
+describe('media statuses', () => {
+  const pointer = (thumbnailBytes: number): AttachmentPointer => ({
+    blobId: new Uint8Array(16).fill(7), kind: 'image', key: new Uint8Array(64).fill(1), digest: new Uint8Array(32).fill(2),
+    size: 1000, plaintextSize: 900, fileName: 'beach.png', contentType: 'image/png',
+    ...(thumbnailBytes > 0 ? { thumbnail: new Uint8Array(thumbnailBytes).fill(9) } : {}),
+  });
+
+  it('carry the caption and the pointer as the SDK MessageContent, even without a caption', () => {
+    const content = decodeContent(statusPlaintext('', [pointer(500)]));
+    expect(content.text).toBe('');
+    expect(content.attachments).toHaveLength(1);
+    expect(content.attachments[0]!.thumbnail).toHaveLength(500);
+    expect(decodeContent(statusPlaintext('at the beach', [pointer(0)])).text).toBe('at the beach');
+  });
+
+  it('drop a preview that would push a copy over the server size, keeping the media', () => {
+    const bytes = statusPlaintext('caption', [pointer(7 * 1024)]);
+    expect(bytes.length).toBeLessThanOrEqual(MAX_STATUS_TEXT_BYTES);
+    const content = decodeContent(bytes);
+    expect(content.attachments[0]!.thumbnail).toBeUndefined();
+    expect(content.attachments[0]!.blobId).toEqual(new Uint8Array(16).fill(7));
+  });
+
+  it('refuse a document, an empty file and an image over its cap, with a sentence', () => {
+    const named = (name: string, size: number, type: string) => ({ name, file: new Blob([new Uint8Array(size)], { type }) });
+    expect(refuseStatusMedia(named('clip.webm', 10, 'video/webm'))).toBe('video');
+    expect(refuseStatusMedia(named('photo.jpg', 10, ''))).toBe('image');
+    expect(() => refuseStatusMedia(named('notes.pdf', 10, 'application/pdf'))).toThrow('a status shows an image or a video; notes.pdf is a document');
+    expect(() => refuseStatusMedia(named('empty.png', 0, 'image/png'))).toThrow('empty.png is empty');
+    expect(() => refuseStatusMedia(named('huge.png', 17 * 1024 * 1024, 'image/png'))).toThrow('over the 16 MiB limit for image attachments');
   });
 });

@@ -63,9 +63,9 @@ export class ParleyApp {
     this.secure = new SecureChannel(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.groups = new GroupChannel(this.connection, store, db, this.secure);
     this.keys = new KeyPublisher(this.connection, store, db);
-    this.status = new StatusBook(this.connection, this.secure, db);
-    this.safety = new SafetyNumbers(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.attachments = new AttachmentService(this.connection, this.history, this.events);
+    this.status = new StatusBook(this.connection, this.secure, db, this.attachments);
+    this.safety = new SafetyNumbers(this.connection, store, db, account.userId, account.credentials.deviceId);
     this.push = new WebPush(this.connection);
     this.receiver = new Receiver(this.connection, this.secure, this.groups, this.history, this.events, {
       self: account.userId,

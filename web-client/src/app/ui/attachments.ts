@@ -1,8 +1,8 @@
 // Attachments in a conversation: the composer's attach and record buttons, and the view of each
 // attachment in a message (image inline, video player, document with name, size and a download
 // link, voice note with its length and a play button that sends the PLAYED receipt). A file that
-// fails its digest or MAC shows a notice instead. Media elements are kept per message across the
-// conversation's re-renders, so a playing voice note is not cut off by a new message.
+// fails its digest or MAC shows a notice instead. Media elements are kept per message (or status
+// post) across re-renders, so a playing voice note or video is not cut off by a new message.
 import type { ParleyApp } from '../client.js';
 import type { Message } from '../data/history.js';
 import { AttachmentIntegrityError } from '../media/attachmentCipher.js';
@@ -89,12 +89,18 @@ function attachmentView(app: ParleyApp, m: Message, pointer: AttachmentPointer):
   const played = pointer.kind === 'voice' && m.outgoing && m.played
     ? h('span', { class: 'played', 'data-test': 'played' }, '♪ played') : undefined;
   return h('div', { class: `attachment ${pointer.kind}`, 'data-test': 'attachment', 'data-kind': pointer.kind },
-    content(app, m, pointer), played);
+    content(app, m.key, pointer, m), played);
 }
 
-/** The opened file's element, made once per message and attachment and kept across re-renders. */
-function content(app: ParleyApp, m: Message, pointer: AttachmentPointer): HTMLElement {
-  const id = `${m.key}:${toBase64(pointer.blobId)}`;
+/** The media of a status post (image or video, as a Java user may also post another kind); no receipts. */
+export function statusMediaView(app: ParleyApp, postId: string, pointer: AttachmentPointer): HTMLElement {
+  return h('div', { class: `attachment ${pointer.kind}`, 'data-test': 'attachment', 'data-kind': pointer.kind },
+    content(app, `status:${postId}`, pointer));
+}
+
+/** The opened file's element, made once per owner (message key or post) and attachment and kept across re-renders. */
+function content(app: ParleyApp, owner: string, pointer: AttachmentPointer, m?: Message): HTMLElement {
+  const id = `${owner}:${toBase64(pointer.blobId)}`;
   const existing = kept.get(id);
   if (existing !== undefined) return existing;
   const box = h('div', { class: 'attachment-body' });
@@ -111,7 +117,7 @@ function content(app: ParleyApp, m: Message, pointer: AttachmentPointer): HTMLEl
   return box;
 }
 
-function opened(app: ParleyApp, m: Message, pointer: AttachmentPointer, url: string): HTMLElement {
+function opened(app: ParleyApp, m: Message | undefined, pointer: AttachmentPointer, url: string): HTMLElement {
   switch (pointer.kind) {
     case 'image':
       return h('a', { href: url, download: pointer.fileName, title: pointer.fileName },
@@ -119,7 +125,7 @@ function opened(app: ParleyApp, m: Message, pointer: AttachmentPointer, url: str
     case 'video':
       return h('video', { class: 'video', 'data-test': 'video', src: url, controls: true, preload: 'metadata' });
     case 'voice':
-      return voiceNote(app, m, pointer, url);
+      return m === undefined ? h('audio', { src: url, controls: true, 'data-test': 'voice-audio' }) : voiceNote(app, m, pointer, url);
     default:
       return h('a', { class: 'document', 'data-test': 'document-link', href: url, download: pointer.fileName },
         `↓ ${pointer.fileName || 'document'}`, h('span', { class: 'hint' }, ` ${size(pointer.plaintextSize)}`));

@@ -9,16 +9,11 @@ import io.parley.proto.AttachmentPointer;
 import io.parley.proto.MediaKind;
 import io.parley.proto.MessageContent;
 import io.vertx.core.Vertx;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -36,10 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * offset, and the node's refusals as sentences. Writes docs/screenshots/attachments.png.
  */
 class BrowserMediaTest {
-    /** SHA-256 (hex) of what an element's blob: URL holds, computed in the page. */
-    private static final String SHA256_OF_URL = "(selector) => { const e = document.querySelector(selector);"
-            + " const url = e.src || e.href; return fetch(url).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))"
-            + ".then(d => [...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join('')); }";
+    private static final String SHA256_OF_URL = MediaFiles.SHA256_OF_URL;
 
     private static Vertx vertx;
     private static Browser browser;
@@ -287,29 +279,15 @@ class BrowserMediaTest {
         return count;
     }
 
-    /** A real PNG (gradient and noise), so the browser can decode it and draw a thumbnail. */
     private Path picture(String name, int width, int height) throws IOException {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(0x2e86de), width, height, new Color(0xf6b93b)));
-        g.fillRect(0, 0, width, height);
-        g.dispose();
-        Random random = new Random(name.hashCode());
-        for (int i = 0; i < width * height / 20; i++) {
-            image.setRGB(random.nextInt(width), random.nextInt(height), random.nextInt(0xffffff));
-        }
-        Path file = folder.resolve(name);
-        ImageIO.write(image, "png", file.toFile());
-        return file;
+        return MediaFiles.picture(folder, name, width, height);
     }
 
     private Path randomFile(String name, int bytes) throws IOException {
-        byte[] data = new byte[bytes];
-        new Random(bytes).nextBytes(data);
-        return Files.write(folder.resolve(name), data);
+        return MediaFiles.randomFile(folder, name, bytes);
     }
 
     private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        return MediaFiles.sha256(file);
     }
 }
