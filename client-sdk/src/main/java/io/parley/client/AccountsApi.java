@@ -75,9 +75,10 @@ public final class AccountsApi {
                         .setURI(path).putHeader("content-type", "application/json").setTimeout(timeoutMs))
                 .compose(request -> {
                     step.set("sending the request");
-                    return request.send(json);
-                })
-                .compose(response -> {
+                    // body() in the same callback that gets the response: Vert.x drops body chunks
+                    // that arrive before anything reads them (vert.x #5904), and a later callback
+                    // (an outer compose runs on another turn of the loop) left calls unanswered.
+                    return request.send(json).compose(response -> {
                     step.set("reading the answer's body (status " + response.statusCode() + ")");
                     return response.body().map(buffer -> {
                         if (response.statusCode() != 200) {
@@ -92,6 +93,7 @@ public final class AccountsApi {
                                     + e.getMessage());
                         }
                         return (T) answer.build();
+                    });
                     });
                 })
                 .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -69,8 +69,13 @@ final class SockJsClient {
                 })));
         http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                         .setURI(BASE + session + "/xhr_streaming"))
-                .compose(r -> r.send())
-                .onSuccess(response -> response.handler(holder[0]::onStreamChunk));
+                // The handler is set in the callback that gets the response: Vert.x drops body chunks
+                // that arrive before one is set (see AccountsApi).
+                .compose(r -> r.send().andThen(sent -> {
+                    if (sent.succeeded()) {
+                        sent.result().handler(holder[0]::onStreamChunk);
+                    }
+                }));
         Await.until(() -> holder[0].open, "the SockJS streaming session to open");
         return holder[0];
     }

@@ -36,7 +36,7 @@ final class NodeProbe {
             throw new IllegalStateException("jcmd " + pid + " GC.run failed");
         }
         String metrics = BenchNode.await(http.request(HttpMethod.GET, server.port(), server.host(), "/metrics")
-                .compose(r -> r.send()).compose(r -> r.body()).map(Object::toString));
+                .compose(r -> r.send().compose(answer -> answer.body())).map(Object::toString));
         return new Memory(heapUsed(metrics), rss());
     }
 

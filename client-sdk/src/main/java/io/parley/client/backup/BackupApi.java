@@ -71,7 +71,8 @@ public final class BackupApi {
     private Future<Buffer> call(HttpMethod method, Buffer body) {
         return http.request(new RequestOptions().setMethod(method).setHost(server.host()).setPort(server.port())
                         .setURI("/v1/backup").putHeader("Authorization", authorization).setTimeout(TIMEOUT_MS))
-                .compose(request -> body == null ? request.send() : request.putHeader("content-type",
+                // The body is read in the callback that gets the response (see AccountsApi).
+                .compose(request -> (body == null ? request.send() : request.putHeader("content-type",
                         "application/octet-stream").send(body))
                 .compose(response -> response.body().map(buffer -> {
                     if (response.statusCode() != 200) {
@@ -85,7 +86,7 @@ public final class BackupApi {
                                 error.getString("message", response.statusMessage()));
                     }
                     return buffer;
-                }))
+                })))
                 .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 }

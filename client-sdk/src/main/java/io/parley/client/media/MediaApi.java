@@ -71,8 +71,8 @@ public final class MediaApi {
     /** How many bytes of this upload the server holds. */
     public Future<Long> offset(MediaUpload upload) {
         return http.request(new RequestOptions().setMethod(HttpMethod.HEAD).setURI(upload.getUploadPath()))
-                .compose(req -> req.send())
-                .compose(resp -> refused(resp).map(v -> Long.parseLong(resp.getHeader(OFFSET_HEADER))));
+                .compose(req -> req.send()
+                        .compose(resp -> refused(resp).map(v -> Long.parseLong(resp.getHeader(OFFSET_HEADER)))));
     }
 
     /** PUTs the rest of the file from {@code offset}; true when the server says the upload is complete. */
@@ -84,8 +84,8 @@ public final class MediaApi {
                     .compose(req -> req.putHeader("Content-Length", String.valueOf(size - offset))
                             .putHeader("Content-Range", "bytes " + offset + "-" + (size - 1) + "/" + size)
                             .putHeader("Content-Type", "application/octet-stream")
-                            .send(file))
-                    .compose(resp -> refused(resp).map(v -> resp.statusCode() == 201))
+                            .send(file)
+                            .compose(resp -> refused(resp).map(v -> resp.statusCode() == 201)))
                     .eventually(() -> file.close());
         });
     }
@@ -110,8 +110,10 @@ public final class MediaApi {
                         .open(path, new OpenOptions().setWrite(true).setCreate(true).setAppend(true))
                         .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
                                         .setURI(url.getDownloadPath()))
-                                .compose(req -> (have > 0 ? req.putHeader("Range", "bytes=" + have + "-") : req).send())
-                                .compose(resp -> refused(resp).compose(v -> resp.pipeTo(file)))
+                                // The response is read in the callback that gets it: Vert.x drops body
+                                // chunks that arrive before a handler is set (see AccountsApi).
+                                .compose(req -> (have > 0 ? req.putHeader("Range", "bytes=" + have + "-") : req).send()
+                                        .compose(resp -> refused(resp).compose(v -> resp.pipeTo(file))))
                                 .recover(e -> file.close().transform(c -> Future.failedFuture(e)))))
                 .recover(e -> retry(e, attempt, () -> fetch(url, target, attempt + 1)));
     }

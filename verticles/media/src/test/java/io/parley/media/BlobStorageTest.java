@@ -83,7 +83,7 @@ class BlobStorageTest {
 
     private static byte[] fetch(HttpClient http, int port, long offset, long length) throws Exception {
         Buffer body = await(http.request(HttpMethod.GET, port, "127.0.0.1", "/?offset=" + offset + "&length=" + length)
-                .compose(r -> r.send()).compose(r -> r.body()));
+                .compose(r -> r.send().compose(answer -> answer.body())));
         return body.getBytes();
     }
 
