@@ -9,14 +9,11 @@ import io.parley.client.backup.MessageHistory;
 import io.parley.proto.CreateLinkCodeRequest;
 import io.parley.proto.DeviceCredentials;
 import io.parley.proto.Request;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,24 +22,8 @@ import org.junit.jupiter.api.Test;
  * too; a backup made by the Java SDK restores in a browser; a wrong passphrase is refused with a
  * clear error and restores nothing.
  */
-class BrowserBackupTest {
+class BrowserBackupTest extends BrowserTests {
     private static final String PASSPHRASE = "a long and secret passphrase";
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
     @Test
     void aBackupMadeInOneBrowserRestoresInANewBrowserOfTheAccountAndNotWithAWrongPassphrase() throws Exception {
         JavaPerson alice = new JavaPerson(vertx, WebPerson.uniqueName("alice"));

@@ -7,10 +7,7 @@ import io.parley.bus.Ids;
 import io.parley.client.signal.ContentTypes;
 import io.parley.proto.OutgoingEnvelope;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,23 +15,7 @@ import org.junit.jupiter.api.Test;
  * sender's device for a session reset (after which messages decrypt again); a message over the
  * envelope limit is refused before anything is sent (413); server errors read as sentences.
  */
-class BrowserBadInputTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
+class BrowserBadInputTest extends BrowserTests {
     @Test
     void anUndecryptableMessageShowsANoticeAndTheSessionIsReset() throws Exception {
         JavaPerson java = new JavaPerson(vertx, WebPerson.uniqueName("jv"));

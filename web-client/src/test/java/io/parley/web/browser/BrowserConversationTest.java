@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.proto.AddContactRequest;
 import io.parley.proto.Request;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,23 +14,7 @@ import org.junit.jupiter.api.Test;
  * presence and their ticks turn read (blue), form a group with a Java SDK user, reload the page
  * and keep their history, and search it. Screenshots of the main screens go to docs/screenshots.
  */
-class BrowserConversationTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
+class BrowserConversationTest extends BrowserTests {
     @Test
     void twoPeopleChatSeeTicksTurnReadFormAGroupWithAJavaUserAndKeepHistoryAfterAReload() throws Exception {
         WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));

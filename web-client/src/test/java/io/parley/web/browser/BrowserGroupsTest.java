@@ -3,11 +3,8 @@ package io.parley.web.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.proto.GroupNotice;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,23 +14,7 @@ import org.junit.jupiter.api.Test;
  * turns the other down; a rename reaches every member as a notice; search finds a group message
  * after a reload. Writes docs/screenshots/group-info.png and message-info.png.
  */
-class BrowserGroupsTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
+class BrowserGroupsTest extends BrowserTests {
     @Test
     void groupTicksTurnDeliveredThenReadAsAWebAndAJavaMemberReadAndMessageInfoListsBoth() throws Exception {
         WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));

@@ -6,13 +6,10 @@ import com.google.protobuf.ByteString;
 import io.parley.bus.Ids;
 import io.parley.proto.OutgoingEnvelope;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.signal.libsignal.protocol.SessionCipher;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
@@ -23,23 +20,7 @@ import org.signal.libsignal.protocol.message.CiphertextMessage;
  * Chromium establish sessions both ways (PQXDH), exchange ratcheted messages, out of order and
  * across a reload and a dropped connection, and exchange group messages with sender keys.
  */
-class BrowserInteropTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
+class BrowserInteropTest extends BrowserTests {
     @Test
     void browserStartsASessionWithTheJavaSdkAndTheyRatchetBothWays() throws Exception {
         JavaPerson java = new JavaPerson(vertx, WebPerson.uniqueName("jv"));

@@ -9,12 +9,9 @@ import io.parley.client.signal.SecureMessenger;
 import io.parley.proto.DeviceIdentity;
 import io.parley.proto.GetIdentityKeysRequest;
 import io.parley.proto.Request;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.signal.libsignal.protocol.IdentityKey;
 
@@ -23,23 +20,7 @@ import org.signal.libsignal.protocol.IdentityKey;
  * both people's browsers show the same 60 digits, which are the Java SDK's for the same keys,
  * and "verified" stays set for that number.
  */
-class BrowserLinkAndSafetyTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
+class BrowserLinkAndSafetyTest extends BrowserTests {
     @Test
     void aSecondBrowserLinksWithTheCodeUnderTheQrCodeAndThenReceivesMessages() throws Exception {
         WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));

@@ -12,11 +12,8 @@ import io.parley.proto.AddContactRequest;
 import io.parley.proto.MessageContent;
 import io.parley.proto.Request;
 import io.parley.proto.StatusPosted;
-import io.vertx.core.Vertx;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,23 +21,7 @@ import org.junit.jupiter.api.Test;
  * status only with Bob (Java), who decrypts it, shows in the poster's viewers and replies 1:1, while
  * Carol (a contact left out) gets 404; and a Java user's status is opened and answered in the browser.
  */
-class BrowserStatusTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
-
+class BrowserStatusTest extends BrowserTests {
     @Test
     void aStatusSharedOnlyWithBobReachesBobNotCarolListsBobAsViewerAndBobsReplyArrivesInTheChat() throws Exception {
         WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
