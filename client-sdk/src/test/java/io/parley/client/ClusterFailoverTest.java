@@ -160,10 +160,13 @@ class ClusterFailoverTest {
         } catch (AssertionError e) {
             for (int i : new int[] {0, 2}) {
                 System.out.println("=== node " + i + "\n" + cluster.process(i).output().lines()
-                        .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("left"))
-                        .limit(40).collect(java.util.stream.Collectors.joining("\n")));
+                        .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("left")
+                                || l.contains("presence"))
+                        .filter(l -> !l.contains("Connecting to server")).limit(60)
+                        .collect(java.util.stream.Collectors.joining("\n")));
             }
-            System.out.println("watched: " + watched);
+            System.out.println("watched: " + watched + "; the last subscribe answered: " + lastAnswer);
+            System.out.println("redis: " + presenceKeys(loneUser, lone.getDeviceId()));
             throw e;
         }
         System.out.printf("failover: the dead node's device shown offline %.1f s after the kill%n",
@@ -211,14 +214,45 @@ class ClusterFailoverTest {
      */
     private static boolean shownOffline(Presence presence, UUID user) {
         try {
-            return !Await.result(presence.subscribe(user)).getOnline();
+            boolean online = Await.result(presence.subscribe(user)).getOnline();
+            lastAnswer = online ? "online" : "offline";
+            return !online;
         } catch (ParleyException e) {
             if (e.code() == 503) {
+                lastAnswer = e.getMessage();
                 return false;
             }
             throw e;
         }
     }
+
+    /** What Redis holds of the device's presence and route and of the nodes' liveness (for a failure). */
+    private String presenceKeys(UUID user, int device) {
+        io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(vertx, cluster.redisUrl());
+        try {
+            String member = user + "/" + device;
+            java.util.function.Function<io.vertx.redis.client.Request, String> ask = r -> String.valueOf(
+                    Await.result(redis.send(r)));
+            return "devices " + ask.apply(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.ZRANGE)
+                    .arg("parley:presence:{" + user + "}:devices").arg(0).arg(-1).arg("WITHSCORES"))
+                    + ", index " + ask.apply(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.ZSCORE)
+                    .arg("parley:presence:expiry").arg(member))
+                    + ", route " + ask.apply(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.GET)
+                    .arg("parley:route:" + user + ":" + device))
+                    + ", alive " + ask.apply(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.KEYS)
+                    .arg("parley:node:*"))
+                    + ", departed " + ask.apply(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SMEMBERS)
+                    .arg("parley:presence:departed"))
+                    + ", now " + System.currentTimeMillis();
+        } catch (RuntimeException e) {
+            return "not readable: " + e;
+        } finally {
+            redis.close();
+        }
+    }
+
+    /** What the last subscribe of the offline wait answered, for the failure message. */
+    private static volatile String lastAnswer = "nothing yet";
 
     private Recipient newRecipient(Map<UUID, Set<ByteString>> acked) throws Exception {
         Recipient recipient = new Recipient(cluster.register(vertx, 0, "rcpt"), new CopyOnWriteArrayList<>(),

@@ -126,6 +126,11 @@ final class ClusterNodes implements AutoCloseable {
         }
     }
 
+    /** The Redis the nodes share (node 0's embedded one unless the test gave its own). */
+    String redisUrl() {
+        return environment.get("PARLEY_REDIS_URL");
+    }
+
     /** Stops the nodes with SIGTERM, the first (which holds PostgreSQL and Redis) last. */
     @Override
     public void close() throws Exception {

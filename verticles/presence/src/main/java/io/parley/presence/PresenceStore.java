@@ -129,6 +129,11 @@ final class PresenceStore {
                 });
     }
 
+    /** Whether the device has an online entry (live or not yet swept). */
+    Future<Boolean> present(UUID user, int device) {
+        return redis.send(Request.cmd(Command.ZSCORE).arg(devicesKey(user)).arg(device)).map(score -> score != null);
+    }
+
     /** Extends a device's online entry (its route still exists); false when it was gone meanwhile. */
     Future<Boolean> renew(UUID user, int device, long now) {
         long expiresAt = now + config.onlineTtl().toMillis();
