@@ -247,13 +247,7 @@ class BrowserCallsTest {
 
     /** Links a companion browser to the person's account by code (device 2); its calls use relays too. */
     private static Browser.Page linkCompanion(WebPerson person) {
-        person.page.click("[data-test=settings]").click("[data-test=create-link-code]");
-        person.page.waitUntil("() => document.querySelector('[data-test=link-code]').textContent.length > 10", null);
-        String code = person.page.evaluate("() => document.querySelector('[data-test=link-code]').textContent", null).asText();
-        Browser.Page laptop = browser.open(person.username + "-laptop", WebTestNode.url());
-        laptop.fill("input[name=link-code]", code).fill("input[name=link-username]", person.username).click("[data-test=link]");
-        laptop.waitFor("[data-test=connection]", "online");
-        laptop.waitUntil("() => window.parley && window.parley.keysReady", null);
+        Browser.Page laptop = person.linkCompanion(browser);
         laptop.evaluate("() => { window.parley.calls.policy = 'relay'; }", null);
         return laptop;
     }

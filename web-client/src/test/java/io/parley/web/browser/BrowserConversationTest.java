@@ -80,14 +80,7 @@ class BrowserConversationTest extends BrowserTests {
     void aBrowserLinkedAsACompanionByCodeGetsMessagesAndTheCopiesOfWhatThePrimarySends() {
         WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
         WebPerson bob = WebPerson.register(browser, WebPerson.uniqueName("bob"));
-        alice.page.click("[data-test=settings]").click("[data-test=create-link-code]");
-        alice.page.waitUntil("() => document.querySelector('[data-test=link-code]').textContent.length > 10", null);
-        String code = alice.page.evaluate("() => document.querySelector('[data-test=link-code]').textContent", null).asText();
-
-        Browser.Page laptop = browser.open(alice.username + "-laptop", WebTestNode.url());
-        laptop.fill("input[name=link-code]", code).fill("input[name=link-username]", alice.username).click("[data-test=link]");
-        laptop.waitFor("[data-test=connection]", "online");
-        laptop.waitUntil("() => window.parley && window.parley.keysReady", null);
+        Browser.Page laptop = alice.linkCompanion(browser);
         assertThat(laptop.evaluate("() => window.parley.account.credentials.deviceId", null).asInt()).isEqualTo(2);
 
         bob.startChat(alice.username);

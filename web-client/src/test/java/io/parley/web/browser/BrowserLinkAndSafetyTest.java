@@ -51,9 +51,7 @@ class BrowserLinkAndSafetyTest extends BrowserTests {
     @Test
     void aUsedLinkCodeIsRefusedWithASentence() {
         WebPerson alice = WebPerson.register(browser, WebPerson.uniqueName("alice"));
-        alice.page.click("[data-test=settings]").click("[data-test=create-link-code]");
-        alice.page.waitUntil("() => document.querySelector('[data-test=link-code]').textContent.length > 10", null);
-        String code = alice.page.evaluate("() => document.querySelector('[data-test=link-code]').textContent", null).asText();
+        String code = alice.createLinkCode();
         Browser.Page first = browser.open(alice.username + "-first", WebTestNode.url());
         first.fill("input[name=link-code]", code).click("[data-test=link]");
         first.waitFor("[data-test=connection]", "online");

@@ -14,14 +14,11 @@ import io.parley.proto.MediaKind;
 import io.parley.proto.MessageContent;
 import io.parley.proto.Request;
 import io.parley.proto.StatusPosted;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,25 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves the screen when deleted; a file a status cannot carry is refused before any upload. Writes
  * docs/screenshots/status-media.png.
  */
-class BrowserMediaStatusTest {
-    private static Vertx vertx;
-    private static Browser browser;
-
+class BrowserMediaStatusTest extends BrowserTests {
     @TempDir
     Path folder;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
 
     @Test
     void anImageStatusSharedOnlyWithBobIsViewedByTheJavaSdkByteIdenticalAndItsMediaGoesWithThePost() throws Exception {

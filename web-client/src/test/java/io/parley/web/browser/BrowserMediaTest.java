@@ -8,7 +8,6 @@ import io.parley.client.media.MessageContents;
 import io.parley.proto.AttachmentPointer;
 import io.parley.proto.MediaKind;
 import io.parley.proto.MessageContent;
-import io.vertx.core.Vertx;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,27 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * node's store shown as a notice, an upload whose connection is reset continued from the node's
  * offset, and the node's refusals as sentences. Writes docs/screenshots/attachments.png.
  */
-class BrowserMediaTest {
+class BrowserMediaTest extends BrowserTests {
     private static final String SHA256_OF_URL = MediaFiles.SHA256_OF_URL;
-
-    private static Vertx vertx;
-    private static Browser browser;
 
     @TempDir
     Path folder;
-
-    @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        JavaPerson.await(vertx.close());
-    }
 
     @Test
     void anImageFromTheBrowserReachesTheJavaSdkByteIdenticalWithItsThumbnail() throws Exception {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.bus.Ids;
 import io.parley.proto.Request;
 import io.parley.proto.SubscribePresenceRequest;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -25,24 +24,17 @@ import org.junit.jupiter.api.Test;
  * message". Headless Chromium reaches no push service here, so the subscription is made by the
  * test and handed to the app through its documented test hook (parleyTestPushSubscription).
  */
-class BrowserPushTest {
-    private static Vertx vertx;
-    private static Browser browser;
+class BrowserPushTest extends BrowserTests {
     private static LocalPushService pushService;
 
     @BeforeAll
-    static void start() {
-        WebTestNode.get();
-        vertx = Vertx.vertx();
-        browser = Browser.launch();
+    static void startPushService() {
         pushService = new LocalPushService();
     }
 
     @AfterAll
-    static void stop() {
-        browser.close();
+    static void stopPushService() {
         pushService.close();
-        JavaPerson.await(vertx.close());
     }
 
     @Test

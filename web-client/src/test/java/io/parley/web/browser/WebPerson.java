@@ -79,4 +79,21 @@ final class WebPerson {
     void waitUntilIdle() {
         page.waitUntil("() => window.parley.receiver.idle().then(() => true)", Map.of());
     }
+
+    /** Makes a provisioning code on this (primary) browser: Settings, "Show a link code"; returns it. */
+    String createLinkCode() {
+        page.click("[data-test=settings]").click("[data-test=create-link-code]");
+        page.waitUntil("() => document.querySelector('[data-test=link-code]').textContent.length > 10", null);
+        return page.evaluate("() => document.querySelector('[data-test=link-code]').textContent", null).asText();
+    }
+
+    /** Links a new browser context ("USERNAME-laptop") to this account by code; returns it once online with its keys. */
+    Browser.Page linkCompanion(Browser browser) {
+        String code = createLinkCode();
+        Browser.Page laptop = browser.open(username + "-laptop", WebTestNode.url());
+        laptop.fill("input[name=link-code]", code).fill("input[name=link-username]", username).click("[data-test=link]");
+        laptop.waitFor("[data-test=connection]", "online");
+        laptop.waitUntil("() => window.parley && window.parley.keysReady", null);
+        return laptop;
+    }
 }
