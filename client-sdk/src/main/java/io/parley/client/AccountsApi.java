@@ -79,21 +79,8 @@ public final class AccountsApi {
                     // that arrive before anything reads them (vert.x #5904), and a later callback
                     // (an outer compose runs on another turn of the loop) left calls unanswered.
                     return request.send(json).compose(response -> {
-                    step.set("reading the answer's body (status " + response.statusCode() + ")");
-                    return response.body().map(buffer -> {
-                        if (response.statusCode() != 200) {
-                            JsonObject error = safeJson(buffer.toString());
-                            throw new ParleyException(error.getInteger("code", response.statusCode()),
-                                    error.getString("message", response.statusMessage()));
-                        }
-                        try {
-                            JsonFormat.parser().ignoringUnknownFields().merge(buffer.toString(), answer);
-                        } catch (InvalidProtocolBufferException e) {
-                            throw new ParleyException(503, "server answered with something that is not a reply: "
-                                    + e.getMessage());
-                        }
-                        return (T) answer.build();
-                    });
+                        step.set("reading the answer's body (status " + response.statusCode() + ")");
+                        return response.body().map(buffer -> (T) parse(response, buffer, answer));
                     });
                 })
                 .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -102,6 +89,22 @@ public final class AccountsApi {
                         ? new ParleyException(503, "no answer from " + server.host() + ":" + server.port() + path
                                 + " within " + timeoutMs + " ms, while " + step.get() + ": " + e.getMessage())
                         : e));
+    }
+
+    /** The reply in the body of a 200, or the server's error as a ParleyException. */
+    private static Message parse(io.vertx.core.http.HttpClientResponse response, io.vertx.core.buffer.Buffer buffer,
+            Message.Builder answer) {
+        if (response.statusCode() != 200) {
+            JsonObject error = safeJson(buffer.toString());
+            throw new ParleyException(error.getInteger("code", response.statusCode()),
+                    error.getString("message", response.statusMessage()));
+        }
+        try {
+            JsonFormat.parser().ignoringUnknownFields().merge(buffer.toString(), answer);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ParleyException(503, "server answered with something that is not a reply: " + e.getMessage());
+        }
+        return answer.build();
     }
 
     private static JsonObject safeJson(String text) {
