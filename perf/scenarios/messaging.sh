@@ -4,7 +4,7 @@
 # (embedded PostgreSQL and Redis in a fresh data folder); the load runs in a separate JVM.
 # Environment: PAIRS (100), WINDOW (8 sends in flight per pair), SECONDS (20), STORM_DEVICES (10000),
 # STORM_MESSAGES (10), PORT (18090), PLOT (a PNG path: also run at 10-90 % of the max and plot
-# latency against load).
+# latency against load), LOAD_JAVA_OPTS (the load generator's JVM options, -Xmx3g).
 set -euo pipefail
 PORT="${PORT:-18090}"
 source "$(dirname "${BASH_SOURCE[0]}")/../bench-node.sh"
@@ -14,7 +14,7 @@ export PARLEY_POSTGRES_POOL_SIZE="${POOL:-8}"
 start_bench_node "$PORT"
 PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 
-java -Xmx3g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.MessagingLoad \
+java ${LOAD_JAVA_OPTS:--Xmx3g} -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.MessagingLoad \
   --server "http://127.0.0.1:$PORT" --codes "$WORK/data/verification-codes.txt" \
   --postgres "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
   --pairs "${PAIRS:-100}" --window "${WINDOW:-8}" --seconds "${SECONDS_PER_PHASE:-20}" \

@@ -24,18 +24,23 @@ import org.HdrHistogram.Recorder;
  * 1:1 messaging load through real connections: N sender/recipient pairs, each sender keeping a
  * window of sends in flight. Phase 1 finds the most persisted ("sent") messages per second;
  * phase 2 runs at half that rate and records send→deliver latency (both ends in this JVM, so one
- * clock). Then the raw batched INSERT ceiling of the same PostgreSQL ({@link RawInsertCeiling}),
+ * clock). Each phase counts only its own messages and ends when all of them have arrived, so no
+ * phase inherits the backlog of the one before. Then the raw batched INSERT ceiling of the same PostgreSQL ({@link RawInsertCeiling}),
  * and a reconnect storm ({@link ReconnectStorm}). Prints figures and a final JSON line.
  */
 public final class MessagingLoad {
     private static final int PAYLOAD_BYTES = 160;
+    private static final int DRAIN_LIMIT_S = 60;
+    private static final long SETTLE_S = 2;
 
     private final Vertx vertx;
     private final List<Pair> pairs = new ArrayList<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong tickets = new AtomicLong();
     private final Recorder latency = new Recorder(3);
-    private volatile boolean running;
+    private volatile int phase;
+    private volatile long recordFrom;
     private volatile double ratePerPair;
 
     private record Pair(ParleyClient sender, UUID recipient) {
@@ -69,7 +74,8 @@ public final class MessagingLoad {
         }
 
         load.run(o.warmupSeconds(), 0, o.window());
-        double max = load.run(o.seconds(), 0, o.window())[0];
+        double[] top = load.run(o.seconds(), 0, o.window());
+        double max = top[0];
         double[] half = load.run(o.seconds(), max / 2, o.window());
         if (o.plot() != null) {
             load.curve(max, o.seconds(), o.window(), Path.of(o.plot()));
@@ -78,7 +84,8 @@ public final class MessagingLoad {
         ReconnectStorm.Result storm = o.stormDevices() > 0
                 ? ReconnectStorm.run(vertx, server, node, o.stormDevices(), o.stormMessages()) : null;
 
-        System.out.printf("persisted messages/s at max: %.0f (window %d per pair, %d pairs)%n", max, o.window(), o.pairs());
+        System.out.printf("persisted messages/s at max: %.0f (window %d per pair, %d pairs); delivered %.0f/s, the last %.1f s"
+                + " after sending stopped%n", max, o.window(), o.pairs(), top[5], top[6]);
         System.out.printf("at half rate %.0f/s: send->deliver p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                 half[0], half[1], half[2], half[3], half[4]);
         System.out.printf("raw batched INSERT ceiling: %.0f rows/s (batches of %d, %d connections); ratio %.2f%n",
@@ -87,11 +94,11 @@ public final class MessagingLoad {
             System.out.printf("reconnect storm: %d devices x %d queued messages drained in %.1f s%n",
                     storm.devices(), storm.messagesEach(), storm.seconds());
         }
-        System.out.printf("{\"scenario\":\"messaging\",\"pairs\":%d,\"window\":%d,\"max_persisted_per_s\":%.0f,"
+        System.out.printf("{\"scenario\":\"messaging\",\"pairs\":%d,\"window\":%d,\"max_persisted_per_s\":%.0f,\"max_delivered_per_s\":%.0f,\"max_drain_s\":%.1f,"
                         + "\"half_rate_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f,"
                         + "\"raw_insert_rows_per_s\":%.0f,\"ratio_to_raw\":%.3f,\"storm_devices\":%d,\"storm_messages_each\":%d,"
                         + "\"storm_seconds\":%.1f}%n",
-                o.pairs(), o.window(), max, half[0], half[1], half[2], half[3], ceiling.rowsPerSecond(),
+                o.pairs(), o.window(), max, top[5], top[6], half[0], half[1], half[2], half[3], ceiling.rowsPerSecond(),
                 max / ceiling.rowsPerSecond(), storm == null ? 0 : storm.devices(), storm == null ? 0 : storm.messagesEach(),
                 storm == null ? 0 : storm.seconds());
         vertx.close();
@@ -128,10 +135,13 @@ public final class MessagingLoad {
     private void connect(ServerAddress server, DeviceCredentials sender, DeviceCredentials recipient) throws Exception {
         ParleyClient to = ParleyClient.create(vertx, server, recipient);
         new Messenger(to).onEnvelope(e -> {
-            long sentAt = ByteBuffer.wrap(e.getContent().toByteArray()).getLong();
-            long micros = (System.nanoTime() - sentAt) / 1_000;
-            if (running) {
-                latency.recordValue(Math.max(0, micros));
+            ByteBuffer content = e.getContent().asReadOnlyByteBuffer();
+            long sentAt = content.getLong();
+            if (content.getInt() == phase) {
+                // Only this phase's messages count: a backlog left by the one before must not hide in its figures.
+                if (sentAt >= recordFrom) {
+                    latency.recordValue(Math.max(0, (System.nanoTime() - sentAt) / 1_000));
+                }
                 delivered.incrementAndGet();
             }
         });
@@ -141,17 +151,23 @@ public final class MessagingLoad {
     }
 
     /**
-     * Runs all pairs for a while; targetRate 0 means as fast as the window allows. Returns
-     * {sent per second, p50, p99, p99.9, max in ms}.
+     * Runs all pairs for a while; targetRate 0 means as fast as the window allows. Then waits until
+     * every message of the phase has reached its recipient (up to {@link #DRAIN_LIMIT_S}), so that
+     * the next phase starts on an empty pipeline. Returns {sent per second, p50, p99, p99.9, max in
+     * ms, delivered per second (sending plus drain time), drain seconds}.
      */
     private double[] run(int seconds, double targetRate, int window) throws Exception {
         ratePerPair = targetRate / pairs.size();
-        running = true;
+        phase++;
         sent.set(0);
         delivered.set(0);
+        tickets.set(0);
         latency.reset();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
+        // A paced phase's first seconds follow a phase at full speed (compilation of the paced
+        // path, autovacuum of the rows just deleted): its latency counts from SETTLE_S on.
+        recordFrom = targetRate > 0 ? start + Math.min(SETTLE_S * 1_000_000_000L, (end - start) / 5) : start;
         List<Future<Void>> loops = new ArrayList<>();
         for (Pair pair : pairs) {
             for (int w = 0; w < window; w++) {
@@ -160,36 +176,55 @@ public final class MessagingLoad {
         }
         BenchNode.await(Future.all(loops));
         double elapsed = (System.nanoTime() - start) / 1e9;
-        running = false;
+        long drainStart = System.nanoTime();
+        long drainEnd = drainStart + DRAIN_LIMIT_S * 1_000_000_000L;
+        while (delivered.get() < sent.get() && System.nanoTime() < drainEnd) {
+            Thread.sleep(10);
+        }
+        double drain = (System.nanoTime() - drainStart) / 1e9;
+        if (delivered.get() < sent.get()) {
+            throw new IllegalStateException(String.format("%d of %d messages not delivered %d s after the phase",
+                    sent.get() - delivered.get(), sent.get(), DRAIN_LIMIT_S));
+        }
         var histogram = latency.getIntervalHistogram();
         return new double[] {sent.get() / elapsed, histogram.getValueAtPercentile(50) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
-                histogram.getMaxValue() / 1000.0};
+                histogram.getMaxValue() / 1000.0, delivered.get() / (elapsed + drain), drain};
     }
 
-    /** One in-flight slot of a sender: send, wait for "sent", pace if a rate is set, repeat until the end. */
+    /**
+     * One in-flight slot of a sender: take the next send's ticket, wait for its time if a rate is
+     * set, send, wait for "sent", repeat until the end. Ticket k is due at start + k / rate, so a
+     * paced phase sends evenly from its first millisecond instead of every slot at once, and a send
+     * that leaves late (its slot was still waiting for an earlier "sent") is timed from when it was
+     * due: a stall shows in full instead of delaying the sends that would have measured it.
+     */
     private Future<Void> sendLoop(Pair pair, long end, long start) {
         if (System.nanoTime() >= end) {
             return Future.succeededFuture();
         }
-        ByteBuffer payload = ByteBuffer.allocate(PAYLOAD_BYTES).putLong(System.nanoTime());
+        if (ratePerPair > 0) {
+            long dueNanos = start + (long) (tickets.getAndIncrement() / (ratePerPair * pairs.size()) * 1e9);
+            long waitMs = (dueNanos - System.nanoTime()) / 1_000_000;
+            if (waitMs > 0) {
+                io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+                vertx.setTimer(waitMs, t -> sendOne(pair, end, start, Math.min(dueNanos, System.nanoTime())).onComplete(later));
+                return later.future();
+            }
+            return sendOne(pair, end, start, Math.min(dueNanos, System.nanoTime()));
+        }
+        return sendOne(pair, end, start, System.nanoTime());
+    }
+
+    private Future<Void> sendOne(Pair pair, long end, long start, long sentAt) {
+        ByteBuffer payload = ByteBuffer.allocate(PAYLOAD_BYTES).putLong(sentAt).putInt(phase);
         Request.Builder send = Request.newBuilder().setSendMessage(SendMessageRequest.newBuilder()
                 .setClientMessageId(Ids.bytes(UUID.randomUUID())).setRecipient(Ids.bytes(pair.recipient()))
                 .addEnvelopes(OutgoingEnvelope.newBuilder().setUserId(Ids.bytes(pair.recipient())).setDeviceId(1)
                         .setContent(ByteString.copyFrom(payload.array()))));
         return pair.sender().send(send).compose(response -> {
-            long count = sent.incrementAndGet();
-            if (ratePerPair <= 0) {
-                return sendLoop(pair, end, start);
-            }
-            long dueNanos = start + (long) (count / (ratePerPair * pairs.size()) * 1e9);
-            long waitMs = (dueNanos - System.nanoTime()) / 1_000_000;
-            if (waitMs <= 0) {
-                return sendLoop(pair, end, start);
-            }
-            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-            vertx.setTimer(waitMs, t -> sendLoop(pair, end, start).onComplete(later));
-            return later.future();
+            sent.incrementAndGet();
+            return sendLoop(pair, end, start);
         });
     }
 
