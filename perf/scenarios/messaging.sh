@@ -13,11 +13,12 @@ ulimit -n 65536 2>/dev/null || true
 export PARLEY_POSTGRES_POOL_SIZE="${POOL:-8}"
 start_bench_node "$PORT"
 PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+PG_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid")
 
 java ${LOAD_JAVA_OPTS:--Xmx3g} -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.MessagingLoad \
   --server "http://127.0.0.1:$PORT" --codes "$WORK/data/verification-codes.txt" \
   --postgres "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
   --pairs "${PAIRS:-100}" --window "${WINDOW:-8}" --seconds "${SECONDS_PER_PHASE:-20}" \
-  --storm-devices "${STORM_DEVICES:-10000}" --storm-messages "${STORM_MESSAGES:-10}" \
+  --cpu-pids "$NODE_PID,$PG_PID" --storm-devices "${STORM_DEVICES:-10000}" --storm-messages "${STORM_MESSAGES:-10}" \
   ${PLOT:+--plot "$PLOT"}
 grep -E "WARN|ERROR" "$WORK/node.log" | tail -5 >&2 || true

@@ -244,6 +244,23 @@ class MessagingTest {
     }
 
     @Test
+    void readsTheRightNumberOfEnvelopesForTheWrongDevicesAsAMismatch() {
+        // As many envelopes as the recipient has devices, but not one for each: the count alone must not pass.
+        Device alice = new Device(vertx, Users.register(vertx, Users.uniqueName("alice")));
+        Device bob = new Device(vertx, Users.register(vertx, Users.uniqueName("bob")));
+        Users.link(vertx, bob.client, "tablet");
+
+        ParleyException twice = (ParleyException) Await.failure(alice.client.send(rawSend(bob, 1, 1)));
+        ParleyException swapped = (ParleyException) Await.failure(alice.client.send(rawSend(bob, 1, 9)));
+
+        assertThat(twice.code()).isEqualTo(400);
+        assertThat(swapped.code()).isEqualTo(410);
+        assertThat(swapped.error().getMismatches(0).getMissingDevicesList()).containsExactly(2);
+        assertThat(swapped.error().getMismatches(0).getExtraDevicesList()).containsExactly(9);
+        assertThat(inboxRows(bob.user())).isZero();
+    }
+
+    @Test
     void ignoresAcksOfEnvelopesThatAreNotTheDevices() {
         Device alice = new Device(vertx, Users.register(vertx, Users.uniqueName("alice")));
         DeviceCredentials bob = Users.register(vertx, Users.uniqueName("bob"));

@@ -17,13 +17,15 @@ import java.util.UUID;
  * owning node's address, fire-and-forget. A device that is not connected gets nothing here; what
  * must reach it waits in its inbox. Route look-ups may complete out of order (pooled Redis
  * connections), so pushes are handed to the bus in the order they were asked for: two messages
- * pushed one after the other reach a device in that order. New messages for devices without a
- * connection are reported to the events verticle, which wakes them by push.
+ * pushed one after the other reach a device in that order. Look-ups asked for in one turn of the
+ * event loop (the sends of one committed batch) leave as one {@code MGET}. New messages for devices
+ * without a connection are reported to the events verticle, which wakes them by push.
  */
 public final class DevicePusher {
     private final Vertx vertx;
     private final DeviceRoutes routes;
     private final java.util.ArrayDeque<Future<Runnable>> inOrder = new java.util.ArrayDeque<>();
+    private List<PendingLookup> pendingLookups = new java.util.ArrayList<>();
     private final io.micrometer.core.instrument.Counter live;
     private final io.micrometer.core.instrument.Counter offline;
 
@@ -54,7 +56,7 @@ public final class DevicePusher {
      */
     public Future<Integer> pushEach(List<DeviceRef> devices, List<Push> pushes) {
         io.vertx.core.Promise<Integer> routed = io.vertx.core.Promise.promise();
-        Future<Runnable> send = routes.lookup(devices).map(found -> () -> {
+        Future<Runnable> send = lookup(devices).map(found -> () -> {
             int count = 0;
             OfflineDevices.Builder offline = null;
             for (int i = 0; i < devices.size(); i++) {
@@ -80,6 +82,60 @@ public final class DevicePusher {
         inOrder.add(send);
         send.onComplete(done -> drain());
         return routed.future();
+    }
+
+    private record PendingLookup(List<DeviceRef> devices, io.vertx.core.Promise<List<Optional<DeviceRoutes.Route>>> found) {
+    }
+
+    /**
+     * The routes of these devices, looked up together with every other look-up asked for in this
+     * turn of the event loop. Off an event loop (no current context) it is a look-up of its own.
+     */
+    private Future<List<Optional<DeviceRoutes.Route>>> lookup(List<DeviceRef> devices) {
+        io.vertx.core.Context context = Vertx.currentContext();
+        if (context == null) {
+            return routes.lookup(devices);
+        }
+        io.vertx.core.Promise<List<Optional<DeviceRoutes.Route>>> found = io.vertx.core.Promise.promise();
+        if (pendingLookups.isEmpty()) {
+            context.runOnContext(v -> flushLookups());
+        }
+        pendingLookups.add(new PendingLookup(devices, found));
+        return found.future();
+    }
+
+    private void flushLookups() {
+        List<PendingLookup> batch = pendingLookups;
+        pendingLookups = new java.util.ArrayList<>();
+        List<DeviceRef> all = new java.util.ArrayList<>();
+        batch.forEach(b -> all.addAll(b.devices()));
+        Future<List<Optional<DeviceRoutes.Route>>> together;
+        try {
+            together = routes.lookup(all);
+        } catch (RuntimeException badRef) {
+            // One push's device is malformed: it alone fails, the others are looked up on their own.
+            batch.forEach(b -> lookupAlone(b.devices()).onComplete(b.found()));
+            return;
+        }
+        together.onComplete(done -> {
+            int at = 0;
+            for (PendingLookup b : batch) {
+                if (done.failed()) {
+                    b.found().fail(done.cause());
+                } else {
+                    b.found().complete(done.result().subList(at, at + b.devices().size()));
+                }
+                at += b.devices().size();
+            }
+        });
+    }
+
+    private Future<List<Optional<DeviceRoutes.Route>>> lookupAlone(List<DeviceRef> devices) {
+        try {
+            return routes.lookup(devices);
+        } catch (RuntimeException badRef) {
+            return Future.failedFuture(badRef);
+        }
     }
 
     /** A new message (not a receipt, notice, edit or delete) is worth waking an offline device for. */

@@ -42,6 +42,9 @@ public final class MessagingLoad {
     private volatile int phase;
     private volatile long recordFrom;
     private volatile double ratePerPair;
+    private CpuMeter cpu;
+    /** CPU µs per message of the last phase, by process (java = the node, load = this JVM). */
+    private java.util.Map<String, Double> cpuPerMessage = java.util.Map.of();
 
     private record Pair(ParleyClient sender, UUID recipient) {
     }
@@ -66,6 +69,9 @@ public final class MessagingLoad {
         ServerAddress server = ServerAddress.parse(o.server());
         BenchNode node = new BenchNode(vertx, server, Path.of(o.codeFile()));
         MessagingLoad load = new MessagingLoad(vertx);
+        if (o.cpuPids() != null) {
+            load.cpu = new CpuMeter(java.util.Arrays.stream(o.cpuPids().split(",")).map(Long::parseLong).toList());
+        }
         long tag = System.currentTimeMillis() % 1_000_000;
         List<DeviceCredentials> senders = node.register("snd" + tag, o.pairs());
         List<DeviceCredentials> recipients = node.register("rcv" + tag, o.pairs());
@@ -76,7 +82,9 @@ public final class MessagingLoad {
         load.run(o.warmupSeconds(), 0, o.window());
         double[] top = load.run(o.seconds(), 0, o.window());
         double max = top[0];
+        java.util.Map<String, Double> cpuAtMax = load.cpuPerMessage;
         double[] half = load.run(o.seconds(), max / 2, o.window());
+        java.util.Map<String, Double> cpuAtHalf = load.cpuPerMessage;
         if (o.plot() != null) {
             load.curve(max, o.seconds(), o.window(), Path.of(o.plot()));
         }
@@ -88,6 +96,10 @@ public final class MessagingLoad {
                 + " after sending stopped%n", max, o.window(), o.pairs(), top[5], top[6]);
         System.out.printf("at half rate %.0f/s: send->deliver p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                 half[0], half[1], half[2], half[3], half[4]);
+        if (load.cpu != null) {
+            System.out.println("CPU per message at max: " + CpuMeter.describe(cpuAtMax) + " (java: the node; load: this generator)");
+            System.out.println("CPU per message at half rate: " + CpuMeter.describe(cpuAtHalf));
+        }
         System.out.printf("raw batched INSERT ceiling: %.0f rows/s (batches of %d, %d connections); ratio %.2f%n",
                 ceiling.rowsPerSecond(), RawInsertCeiling.BATCH, RawInsertCeiling.CONNECTIONS, max / ceiling.rowsPerSecond());
         if (storm != null) {
@@ -97,10 +109,10 @@ public final class MessagingLoad {
         System.out.printf("{\"scenario\":\"messaging\",\"pairs\":%d,\"window\":%d,\"max_persisted_per_s\":%.0f,\"max_delivered_per_s\":%.0f,\"max_drain_s\":%.1f,"
                         + "\"half_rate_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f,"
                         + "\"raw_insert_rows_per_s\":%.0f,\"ratio_to_raw\":%.3f,\"storm_devices\":%d,\"storm_messages_each\":%d,"
-                        + "\"storm_seconds\":%.1f}%n",
+                        + "\"storm_seconds\":%.1f,\"cpu_us_per_message_at_max\":%s}%n",
                 o.pairs(), o.window(), max, top[5], top[6], half[0], half[1], half[2], half[3], ceiling.rowsPerSecond(),
                 max / ceiling.rowsPerSecond(), storm == null ? 0 : storm.devices(), storm == null ? 0 : storm.messagesEach(),
-                storm == null ? 0 : storm.seconds());
+                storm == null ? 0 : storm.seconds(), json(cpuAtMax));
         vertx.close();
         System.exit(0);
     }
@@ -163,6 +175,7 @@ public final class MessagingLoad {
         delivered.set(0);
         tickets.set(0);
         latency.reset();
+        java.util.Map<String, Double> cpuBefore = cpu == null ? java.util.Map.of() : cpu.sample();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         // A paced phase's first seconds follow a phase at full speed (compilation of the paced
@@ -185,6 +198,9 @@ public final class MessagingLoad {
         if (delivered.get() < sent.get()) {
             throw new IllegalStateException(String.format("%d of %d messages not delivered %d s after the phase",
                     sent.get() - delivered.get(), sent.get(), DRAIN_LIMIT_S));
+        }
+        if (cpu != null) {
+            cpuPerMessage = CpuMeter.perItem(cpuBefore, cpu.sample(), sent.get());
         }
         var histogram = latency.getIntervalHistogram();
         return new double[] {sent.get() / elapsed, histogram.getValueAtPercentile(50) / 1000.0,
@@ -228,8 +244,15 @@ public final class MessagingLoad {
         });
     }
 
+    private static String json(java.util.Map<String, Double> perMessage) {
+        StringBuilder out = new StringBuilder("{");
+        perMessage.entrySet().stream().filter(e -> e.getValue() >= 0.5).forEach(e -> out.append(out.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":")
+                .append(Math.round(e.getValue())));
+        return out.append('}').toString();
+    }
+
     record Options(String server, String codeFile, String postgresUrl, int pairs, int window, int seconds,
-            int warmupSeconds, int stormDevices, int stormMessages, String plot) {
+            int warmupSeconds, int stormDevices, int stormMessages, String plot, String cpuPids) {
         static Options parse(String[] args) {
             java.util.Map<String, String> m = new java.util.HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -239,7 +262,7 @@ public final class MessagingLoad {
                     Integer.parseInt(m.getOrDefault("pairs", "100")), Integer.parseInt(m.getOrDefault("window", "8")),
                     Integer.parseInt(m.getOrDefault("seconds", "20")), Integer.parseInt(m.getOrDefault("warmup", "5")),
                     Integer.parseInt(m.getOrDefault("storm-devices", "10000")),
-                    Integer.parseInt(m.getOrDefault("storm-messages", "10")), m.get("plot"));
+                    Integer.parseInt(m.getOrDefault("storm-messages", "10")), m.get("plot"), m.get("cpu-pids"));
         }
     }
 }

@@ -117,7 +117,8 @@ final class MessagingService {
         UUID recipient = Ids.uuid(recipientId, "recipient");
         validate(envelopes);
         return checks.get(caller.userId(), recipient, false)
-                .compose(check -> mismatches(caller, recipient, envelopes, check).isEmpty() ? Future.succeededFuture(check)
+                .compose(check -> matches(caller, recipient, envelopes, check)
+                        || mismatches(caller, recipient, envelopes, check).isEmpty() ? Future.succeededFuture(check)
                         : checks.get(caller.userId(), recipient, true))
                 .compose(check -> {
                     if (!check.getExists()) {
@@ -126,7 +127,8 @@ final class MessagingService {
                     if (check.getBlocked()) {
                         return Future.failedFuture(Failure.FORBIDDEN.exception("this user does not accept your messages"));
                     }
-                    List<DeviceMismatch> mismatches = mismatches(caller, recipient, envelopes, check);
+                    List<DeviceMismatch> mismatches = matches(caller, recipient, envelopes, check) ? List.of()
+                            : mismatches(caller, recipient, envelopes, check);
                     if (!mismatches.isEmpty()) {
                         return Future.failedFuture(mismatchFailure(mismatches));
                     }
@@ -172,6 +174,37 @@ final class MessagingService {
     }
 
     /** Per user, the devices the send missed and those it named that do not exist (empty: all match). */
+    /**
+     * The common case without building sets: one envelope for each of the recipient's devices and
+     * each of the sender's other devices, none twice, nobody else. False sends it to
+     * {@link #mismatches}, which says what is wrong.
+     */
+    private static boolean matches(Caller caller, UUID recipient, List<OutgoingEnvelope> envelopes, SendCheck check) {
+        boolean self = recipient.equals(caller.userId());
+        int expected = check.getFromDevicesCount() - 1 + (self ? 0 : check.getToDevicesCount());
+        if (envelopes.size() != expected || !check.getFromDevicesList().contains(caller.deviceId())) {
+            return false;
+        }
+        ByteString callerId = Ids.bytes(caller.userId());
+        ByteString recipientId = self ? callerId : Ids.bytes(recipient);
+        for (int i = 0; i < envelopes.size(); i++) {
+            OutgoingEnvelope e = envelopes.get(i);
+            int device = e.getDeviceId();
+            boolean own = e.getUserId().equals(callerId);
+            boolean listed = own ? device != caller.deviceId() && check.getFromDevicesList().contains(device)
+                    : e.getUserId().equals(recipientId) && check.getToDevicesList().contains(device);
+            if (!listed) {
+                return false;
+            }
+            for (int j = 0; j < i; j++) {
+                if (envelopes.get(j).getDeviceId() == device && envelopes.get(j).getUserId().equals(e.getUserId())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static List<DeviceMismatch> mismatches(Caller caller, UUID recipient, List<OutgoingEnvelope> envelopes,
             SendCheck check) {
         Map<UUID, Set<Integer>> expected = new HashMap<>();
