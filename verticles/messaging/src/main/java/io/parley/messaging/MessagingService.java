@@ -173,7 +173,6 @@ final class MessagingService {
         }
     }
 
-    /** Per user, the devices the send missed and those it named that do not exist (empty: all match). */
     /**
      * The common case without building sets: one envelope for each of the recipient's devices and
      * each of the sender's other devices, none twice, nobody else. False sends it to
@@ -205,6 +204,7 @@ final class MessagingService {
         return true;
     }
 
+    /** Per user, the devices the send missed and those it named that do not exist (empty: all match). */
     private static List<DeviceMismatch> mismatches(Caller caller, UUID recipient, List<OutgoingEnvelope> envelopes,
             SendCheck check) {
         Map<UUID, Set<Integer>> expected = new HashMap<>();
