@@ -31,11 +31,12 @@ until grep -q "Parley ready on" "$WORK/node.log"; do
   sleep 0.1
 done
 PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+PG_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid")
 PORT=$(sed -n 's/.*Parley ready on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/node.log" | head -1)
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 java -Xmx3g -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.GroupsLoad \
   --server "http://127.0.0.1:$PORT" --codes "$WORK/data/verification-codes.txt" \
   --postgres "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
-  --members "${MEMBERS:-1024}" --sends "${SENDS:-50}" --receipts "${RECEIPTS:-true}"
+  --cpu-pids "$NODE_PID,$PG_PID" --members "${MEMBERS:-1024}" --sends "${SENDS:-50}" --receipts "${RECEIPTS:-true}"
 grep -E "WARN|ERROR" "$WORK/node.log" | tail -5 >&2 || true

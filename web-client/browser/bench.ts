@@ -88,7 +88,13 @@ async function main(): Promise<void> {
   }));
   await page.goto(url);
   await page.addScriptTag({ content: await benchmarkBundle(), type: 'module' });
-  await Promise.race([finished, new Promise((_, reject) => setTimeout(() => reject(new Error('benchmark timed out')), BENCH_TIMEOUT_MS))]);
+  // The timer is cleared once the benchmark finished: left running, it kept the process alive
+  // after the figures were printed, and its late rejection then failed the scenario.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('benchmark timed out')), BENCH_TIMEOUT_MS);
+  });
+  await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
   figures.protocol = lines;
   await browser.close();
   console.log(JSON.stringify(figures));

@@ -102,16 +102,18 @@ public final class MessagingLoad {
         }
         System.out.printf("raw batched INSERT ceiling: %.0f rows/s (batches of %d, %d connections); ratio %.2f%n",
                 ceiling.rowsPerSecond(), RawInsertCeiling.BATCH, RawInsertCeiling.CONNECTIONS, max / ceiling.rowsPerSecond());
+        System.out.printf("message-shaped ceiling: %.0f messages/s (a sent_messages row, an inbox row and its deletion each,"
+                + " same batches); ratio %.2f%n", ceiling.messagesPerSecond(), max / ceiling.messagesPerSecond());
         if (storm != null) {
             System.out.printf("reconnect storm: %d devices x %d queued messages drained in %.1f s%n",
                     storm.devices(), storm.messagesEach(), storm.seconds());
         }
         System.out.printf("{\"scenario\":\"messaging\",\"pairs\":%d,\"window\":%d,\"max_persisted_per_s\":%.0f,\"max_delivered_per_s\":%.0f,\"max_drain_s\":%.1f,"
                         + "\"half_rate_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f,"
-                        + "\"raw_insert_rows_per_s\":%.0f,\"ratio_to_raw\":%.3f,\"storm_devices\":%d,\"storm_messages_each\":%d,"
+                        + "\"raw_insert_rows_per_s\":%.0f,\"ratio_to_raw\":%.3f,\"raw_messages_per_s\":%.0f,\"ratio_to_raw_messages\":%.3f,\"storm_devices\":%d,\"storm_messages_each\":%d,"
                         + "\"storm_seconds\":%.1f,\"cpu_us_per_message_at_max\":%s}%n",
                 o.pairs(), o.window(), max, top[5], top[6], half[0], half[1], half[2], half[3], ceiling.rowsPerSecond(),
-                max / ceiling.rowsPerSecond(), storm == null ? 0 : storm.devices(), storm == null ? 0 : storm.messagesEach(),
+                max / ceiling.rowsPerSecond(), ceiling.messagesPerSecond(), max / ceiling.messagesPerSecond(), storm == null ? 0 : storm.devices(), storm == null ? 0 : storm.messagesEach(),
                 storm == null ? 0 : storm.seconds(), json(cpuAtMax));
         vertx.close();
         System.exit(0);
