@@ -131,8 +131,8 @@ public final class MessagingLoad {
         StringBuilder json = new StringBuilder("[");
         for (double f : fractions) {
             double[] r = run(seconds, max * f, window);
-            System.out.printf("at %.0f %% of max (%.0f/s achieved): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n", f * 100,
-                    r[0], r[1], r[2], r[3]);
+            System.out.printf("at %.0f %% of max (%.0f/s achieved): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%s%n", f * 100,
+                    r[0], r[1], r[2], r[3], cpu == null ? "" : "; CPU per message: " + CpuMeter.describe(cpuPerMessage));
             p50.add(new double[] {r[0], r[1]});
             p99.add(new double[] {r[0], r[2]});
             p999.add(new double[] {r[0], r[3]});

@@ -32,7 +32,7 @@ final class RawInsertCeiling {
     static Result measure(String postgresUrl, int seconds) throws Exception {
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CONNECTIONS))
-                .connectingTo(PgConnectOptions.fromUri(postgresUrl)).using(vertx).build();
+                .connectingTo(PgConnectOptions.fromUri(postgresUrl).setCachePreparedStatements(true)).using(vertx).build();
         try {
             BenchNode.await(pool.query("DROP TABLE IF EXISTS bench_inbox, bench_sent").execute()
                     .compose(r -> pool.query("CREATE TABLE bench_inbox (LIKE inbox INCLUDING ALL)").execute())
