@@ -60,7 +60,13 @@ load() {
   local totals lost
   totals=$(grep -o 'tot_send_msgs=[0-9]*, tot_recv_msgs=[0-9]*' "$out" | tail -1 | tr -dc '0-9 ,' | tr ',' ' ')
   lost=$(grep -o 'Total lost packets [0-9]*' "$out" | tail -1 | awk '{print $4}')
-  echo "$totals ${lost:--1} $(( (t1 - t0) / 1000000 )) $(( c1 - c0 ))"
+  # A round that ended without its totals (uclient failed or was cut off) must not enter the sums.
+  if [[ -z "$totals" || -z "$lost" ]]; then
+    echo "turn: uclient against port $1 reported no totals; its last lines:" >&2
+    tail -n 15 "$out" >&2
+    exit 1
+  fi
+  echo "$totals $lost $(( (t1 - t0) / 1000000 )) $(( c1 - c0 ))"
 }
 
 # Warm-up (JIT for Parley; the same for coturn so both see the same history), then ROUNDS measured
@@ -68,9 +74,11 @@ load() {
 load "$PARLEY_PORT" "$PARLEY_PID" >/dev/null; load "$COTURN_PORT" "$COTURN_PID" >/dev/null
 p_sent=0; p_recv=0; p_lost=0; p_ms=0; p_ticks=0; c_sent=0; c_recv=0; c_lost=0; c_ms=0; c_ticks=0
 for round in $(seq 1 "${ROUNDS:-2}"); do
-  read -r a b c d e <<<"$(load "$PARLEY_PORT" "$PARLEY_PID")"
+  round_out=$(load "$PARLEY_PORT" "$PARLEY_PID") || exit 1
+  read -r a b c d e <<<"$round_out"
   p_sent=$((p_sent + a)); p_recv=$((p_recv + b)); p_lost=$((p_lost + c)); p_ms=$((p_ms + d)); p_ticks=$((p_ticks + e))
-  read -r a b c d e <<<"$(load "$COTURN_PORT" "$COTURN_PID")"
+  round_out=$(load "$COTURN_PORT" "$COTURN_PID") || exit 1
+  read -r a b c d e <<<"$round_out"
   c_sent=$((c_sent + a)); c_recv=$((c_recv + b)); c_lost=$((c_lost + c)); c_ms=$((c_ms + d)); c_ticks=$((c_ticks + e))
 done
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
