@@ -69,33 +69,16 @@ final class RawInsertCeiling {
         if (System.nanoTime() >= end) {
             return Future.succeededFuture(done);
         }
-        UUID[] users = new UUID[BATCH];
-        Integer[] devices = new Integer[BATCH];
-        UUID[] messages = new UUID[BATCH];
-        UUID[] clientIds = new UUID[BATCH];
-        Short[] kinds = new Short[BATCH];
-        Buffer[] contents = new Buffer[BATCH];
-        Long[] timestamps = new Long[BATCH];
-        UUID sender = UUID.randomUUID();
-        for (int i = 0; i < BATCH; i++) {
-            users[i] = UUID.randomUUID();
-            devices[i] = 1;
-            messages[i] = UUID.randomUUID();
-            clientIds[i] = UUID.randomUUID();
-            kinds[i] = 0;
-            contents[i] = Buffer.buffer(new byte[PAYLOAD_BYTES]);
-            timestamps[i] = System.currentTimeMillis();
-        }
-        UUID[] senders = java.util.Collections.nCopies(BATCH, sender).toArray(UUID[]::new);
+        Rows b = Rows.random();
         return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO bench_sent (sender_user, sender_device, "
                         + "client_message_id, message_id, recipient, server_ts) SELECT * FROM UNNEST($1::uuid[], $2::int[], "
                         + "$3::uuid[], $4::uuid[], $5::uuid[], $6::int8[]) ON CONFLICT DO NOTHING RETURNING message_id")
-                .execute(Tuple.of(senders, devices, clientIds, messages, users, timestamps))
+                .execute(Tuple.of(b.senders(), b.devices(), b.clientIds(), b.messages(), b.users(), b.timestamps()))
                 .compose(r -> tx.preparedQuery("INSERT INTO bench_inbox (user_id, device_id, message_id, sender_user, "
                                 + "sender_device, conversation_user, kind, content, server_ts) SELECT u, d, m, s, 1, s, k, c, t "
                                 + "FROM UNNEST($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::int2[], $6::bytea[], "
                                 + "$7::int8[]) AS x(u, d, m, s, k, c, t) RETURNING user_id, device_id, seq")
-                        .execute(Tuple.of(users, devices, messages, senders, kinds, contents, timestamps)))
+                        .execute(b.inboxTuple()))
                 .compose(inserted -> {
                     Future<?> deleted = acked == null ? Future.succeededFuture()
                             : tx.preparedQuery("DELETE FROM bench_inbox i USING UNNEST($1::uuid[], $2::int[], $3::int8[]) "
@@ -121,28 +104,38 @@ final class RawInsertCeiling {
         if (System.nanoTime() >= end) {
             return Future.succeededFuture(done);
         }
-        UUID[] users = new UUID[BATCH];
-        Integer[] devices = new Integer[BATCH];
-        UUID[] messages = new UUID[BATCH];
-        Short[] kinds = new Short[BATCH];
-        Buffer[] contents = new Buffer[BATCH];
-        Long[] timestamps = new Long[BATCH];
-        UUID sender = UUID.randomUUID();
-        for (int i = 0; i < BATCH; i++) {
-            users[i] = UUID.randomUUID();
-            devices[i] = 1;
-            messages[i] = UUID.randomUUID();
-            kinds[i] = 0;
-            contents[i] = Buffer.buffer(new byte[PAYLOAD_BYTES]);
-            timestamps[i] = System.currentTimeMillis();
-        }
-        UUID[] senders = java.util.Collections.nCopies(BATCH, sender).toArray(UUID[]::new);
+        Rows b = Rows.random();
         return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO bench_inbox (user_id, device_id, message_id, "
                         + "sender_user, sender_device, conversation_user, kind, content, server_ts) "
                         + "SELECT u, d, m, s, 1, s, k, c, t FROM UNNEST($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], "
                         + "$5::int2[], $6::bytea[], $7::int8[]) AS x(u, d, m, s, k, c, t)")
-                .execute(Tuple.of(users, devices, messages, senders, kinds, contents, timestamps)))
+                .execute(b.inboxTuple()))
                 .compose(r -> loop(pool, end, done + BATCH));
+    }
+
+    /** One batch of random inbox-shaped rows from one sender, column by column. */
+    private record Rows(UUID[] users, Integer[] devices, UUID[] messages, UUID[] clientIds, Short[] kinds,
+            Buffer[] contents, Long[] timestamps, UUID[] senders) {
+        static Rows random() {
+            Rows b = new Rows(new UUID[BATCH], new Integer[BATCH], new UUID[BATCH], new UUID[BATCH], new Short[BATCH],
+                    new Buffer[BATCH], new Long[BATCH], new UUID[BATCH]);
+            UUID sender = UUID.randomUUID();
+            for (int i = 0; i < BATCH; i++) {
+                b.users[i] = UUID.randomUUID();
+                b.devices[i] = 1;
+                b.messages[i] = UUID.randomUUID();
+                b.clientIds[i] = UUID.randomUUID();
+                b.kinds[i] = 0;
+                b.contents[i] = Buffer.buffer(new byte[PAYLOAD_BYTES]);
+                b.timestamps[i] = System.currentTimeMillis();
+                b.senders[i] = sender;
+            }
+            return b;
+        }
+
+        Tuple inboxTuple() {
+            return Tuple.of(users, devices, messages, senders, kinds, contents, timestamps);
+        }
     }
 
     private RawInsertCeiling() {
