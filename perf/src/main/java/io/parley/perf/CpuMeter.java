@@ -28,6 +28,11 @@ final class CpuMeter {
         this.roots = roots;
     }
 
+    /** The meter of a {@code --cpu-pids} option ("PID,PID"), or null when the option is absent. */
+    static CpuMeter ofOption(String pids) {
+        return pids == null ? null : new CpuMeter(java.util.Arrays.stream(pids.split(",")).map(Long::parseLong).toList());
+    }
+
     /** CPU milliseconds so far by command name, plus "load" for this JVM. */
     Map<String, Double> sample() {
         Map<Long, Long> parents = new HashMap<>();
@@ -105,12 +110,18 @@ final class CpuMeter {
 
     /** "java 120 µs, postgres backends 40 µs, ...", largest first, without those under 0.5 µs. */
     static String describe(Map<String, Double> perItem) {
+        return describe(perItem, 1.0, "µs");
+    }
+
+    /** The same in another unit: {@code microsPerUnit} µs make one {@code unit} (1000 for ms). */
+    static String describe(Map<String, Double> perItem, double microsPerUnit, String unit) {
         List<Map.Entry<String, Double>> entries = new ArrayList<>(perItem.entrySet());
-        entries.removeIf(e -> e.getValue() < 0.5);
+        entries.removeIf(e -> e.getValue() / microsPerUnit < 0.5);
         entries.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, Double> e : entries) {
-            out.append(out.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(Math.round(e.getValue())).append(" µs");
+            out.append(out.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                    .append(Math.round(e.getValue() / microsPerUnit)).append(' ').append(unit);
         }
         return out.toString();
     }

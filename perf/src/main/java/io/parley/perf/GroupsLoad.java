@@ -81,8 +81,7 @@ public final class GroupsLoad {
         long seqBefore = single(db, "SELECT last_value FROM inbox_seq", null).getLong(0);
         long[] bodiesBefore = bodyInserts(db);
         long startedAt = System.currentTimeMillis();
-        CpuMeter cpu = o.containsKey("cpu-pids")
-                ? new CpuMeter(java.util.Arrays.stream(o.get("cpu-pids").split(",")).map(Long::parseLong).toList()) : null;
+        CpuMeter cpu = CpuMeter.ofOption(o.get("cpu-pids"));
         java.util.Map<String, Double> cpuBefore = cpu == null ? java.util.Map.of() : cpu.sample();
         Histogram lastDevice = new Histogram(3);
         Histogram medianDevice = new Histogram(3);
@@ -117,11 +116,9 @@ public final class GroupsLoad {
                 + "%d delivered receipts recorded%n", rowsPerFanout, bodiesPerFanout, bodyBytes, PLAINTEXT_BYTES,
                 receiptRows.getLong(0));
         if (cpu != null) {
-            // µs per fan-out, shown in ms: each fan-out is 1,023 deliveries, acks and receipts.
-            java.util.Map<String, Double> ms = new java.util.TreeMap<>();
-            cpuPerFanout.forEach((k, v) -> ms.put(k, v / 1000.0));
-            System.out.println("CPU per fan-out, ms: " + CpuMeter.describe(ms).replace(" µs", "")
-                    + " (java: the node with everything the members send back; load: 1,024 SDK clients decrypting)");
+            // Shown in ms: each fan-out is a delivery, an ack and a receipt per member device.
+            System.out.println("CPU per fan-out: " + CpuMeter.describe(cpuPerFanout, 1000.0, "ms")
+                    + " (java: the node with everything the members send back; load: the " + members + " SDK clients)");
         }
         System.out.printf("{\"scenario\":\"groups\",\"members\":%d,\"sends\":%d,\"delivered_receipts\":%b,\"first_send_ms\":%d,\"p50_ms\":%d,"
                         + "\"p99_ms\":%d,\"max_ms\":%d,\"half_p50_ms\":%d,\"half_p99_ms\":%d,\"sent_p50_ms\":%d,\"sent_p99_ms\":%d,\"inbox_rows_per_fanout\":%.1f,\"bodies_per_fanout\":%.2f,"

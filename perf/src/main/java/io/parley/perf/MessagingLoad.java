@@ -69,9 +69,7 @@ public final class MessagingLoad {
         ServerAddress server = ServerAddress.parse(o.server());
         BenchNode node = new BenchNode(vertx, server, Path.of(o.codeFile()));
         MessagingLoad load = new MessagingLoad(vertx);
-        if (o.cpuPids() != null) {
-            load.cpu = new CpuMeter(java.util.Arrays.stream(o.cpuPids().split(",")).map(Long::parseLong).toList());
-        }
+        load.cpu = CpuMeter.ofOption(o.cpuPids());
         long tag = System.currentTimeMillis() % 1_000_000;
         List<DeviceCredentials> senders = node.register("snd" + tag, o.pairs());
         List<DeviceCredentials> recipients = node.register("rcv" + tag, o.pairs());

@@ -37,8 +37,8 @@ final class RawInsertCeiling {
             BenchNode.await(pool.query("DROP TABLE IF EXISTS bench_inbox, bench_sent").execute()
                     .compose(r -> pool.query("CREATE TABLE bench_inbox (LIKE inbox INCLUDING ALL)").execute())
                     .compose(r -> pool.query("CREATE TABLE bench_sent (LIKE sent_messages INCLUDING ALL)").execute()));
-            double rows = rate(seconds, () -> loop(pool, System.nanoTime() + seconds * 1_000_000_000L, 0));
-            double messages = rate(seconds, () -> messageLoop(pool, System.nanoTime() + seconds * 1_000_000_000L, 0, null));
+            double rows = rate(() -> loop(pool, System.nanoTime() + seconds * 1_000_000_000L, 0));
+            double messages = rate(() -> messageLoop(pool, System.nanoTime() + seconds * 1_000_000_000L, 0, null));
             return new Result(rows, messages);
         } finally {
             BenchNode.await(pool.query("DROP TABLE IF EXISTS bench_inbox, bench_sent").execute());
@@ -48,7 +48,7 @@ final class RawInsertCeiling {
     }
 
     /** Items per second of CONNECTIONS loops run side by side. */
-    private static double rate(int seconds, java.util.function.Supplier<Future<Long>> loop) throws Exception {
+    private static double rate(java.util.function.Supplier<Future<Long>> loop) throws Exception {
         long start = System.nanoTime();
         List<Future<Long>> writers = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
