@@ -16,7 +16,10 @@ import org.ice4j.message.Message;
  * The long-term credential mechanism (RFC 8489 section 9.2) with REST usernames: a request without
  * MESSAGE-INTEGRITY gets 401 with REALM and a signed NONCE; then the NONCE must be ours and fresh (else
  * 438), the username {@code expiry:userId} unexpired and the HMAC right (else 401, counted against the
- * source IP, whose further requests get 429 past the limit). Within an allocation the username may not change (441).
+ * source IP, whose further requests get 429 past the limit). Within an allocation the username may not change: a
+ * Refresh, CreatePermission or ChannelBind with another username gets 441; an Allocate with another username is
+ * checked against its own credentials and then gets 437 from {@link TurnRequests} (RFC 8656 section 7.2: the 5-tuple
+ * is in use), the answer clients such as turnutils_uclient take as "open a new socket".
  */
 final class Authenticator {
     /** The outcome of a successful check: who asks, and the key that signs the answer. */
@@ -72,7 +75,8 @@ final class Authenticator {
         }
         String username = text(user.getUsername());
         Allocation allocation = in.slot().get();
-        if (allocation != null && !allocation.username.equals(username)) {
+        boolean sameUser = allocation != null && allocation.username.equals(username);
+        if (allocation != null && !sameUser && method != Stun.ALLOCATE) {
             reject(in, method, TurnError.WRONG_CREDENTIALS, "the allocation belongs to another username", false);
             return null;
         }
@@ -86,7 +90,7 @@ final class Authenticator {
         if (parsed.get().expiryEpochSecond() * 1000 < now) {
             return failed(in, method, ip, now, "the credential has expired");
         }
-        byte[] key = allocation != null ? allocation.key : credentials.longTermKey(username, realm);
+        byte[] key = sameUser ? allocation.key : credentials.longTermKey(username, realm);
         if (!Integrity.verify(in.bytes(), miOffset, key)) {
             return failed(in, method, ip, now, "wrong credentials");
         }

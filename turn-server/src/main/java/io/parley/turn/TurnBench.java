@@ -160,7 +160,7 @@ public final class TurnBench {
 
     /**
      * A lost datagram (a busy machine drops some) is retried; so is a local port that still names an
-     * allocation of an earlier client (437/441: its 5-tuple is taken), with a new socket. Other refusals fail.
+     * allocation of an earlier client (437: its 5-tuple is taken), with a new socket. Other refusals fail.
      */
     private static TurnClient allocateWithRetries(InetSocketAddress server, RestCredentials credentials, String realm,
             String user, String nonce, int index, int count) throws Exception {
@@ -173,7 +173,7 @@ public final class TurnBench {
             } catch (IllegalStateException e) {
                 client.close();
                 String m = e.getMessage();
-                boolean retry = m.startsWith("no answer") || m.contains(" 437 ") || m.contains(" 441 ");
+                boolean retry = m.startsWith("no answer") || m.contains(" 437 ");
                 if (!retry || attempt == ALLOCATE_ATTEMPTS) {
                     throw new IllegalStateException("allocation " + index + " of " + count + ": " + m, e);
                 }

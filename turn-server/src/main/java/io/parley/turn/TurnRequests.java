@@ -99,7 +99,7 @@ final class TurnRequests {
         byte[] tid = in.transactionId();
         Allocation existing = in.slot().get();
         if (existing != null) {
-            if (Arrays.equals(existing.allocateTransaction, tid)) {
+            if (Arrays.equals(existing.allocateTransaction, tid) && existing.username.equals(auth.username())) {
                 if (existing.allocateResponse != null) {
                     reply(in, existing.allocateResponse); // a retransmission: same answer
                 }

@@ -136,6 +136,30 @@ class TurnRelayTest {
     }
 
     @Test
+    void anotherUsernameOnATakenFiveTupleGets437ForAllocateAnd441Otherwise() throws Exception {
+        Instant expiry = Instant.now().plusSeconds(3600);
+        RestCredentials.Credential owner = credentials.issue("port-reuser", expiry);
+        RestCredentials.Credential later = credentials.issue("port-reuser", expiry.plusSeconds(60)); // a newer REST username
+        try (TurnClient client = new TurnClient(address, "parley").as(owner.username(), owner.password())) {
+            client.allocate();
+
+            client.as(later.username(), later.password());
+            Message allocate = client.signed(MessageFactory.createAllocateRequest((byte) Stun.UDP, false));
+            assertThat(TurnClient.errorCode(allocate)).isEqualTo(437); // what uclient takes as "open a new socket"
+            assertThat(allocate.getAttribute(Attribute.MESSAGE_INTEGRITY)).isNotNull(); // signed with the asker's key
+            assertThat(TurnClient.errorCode(client.refresh(600))).isEqualTo(441);
+            assertThat(TurnClient.errorCode(client.createPermission(new InetSocketAddress("127.0.0.1", 9)))).isEqualTo(441);
+
+            client.as(later.username(), "not-the-password");
+            assertThat(TurnClient.errorCode(client.signed(MessageFactory.createAllocateRequest((byte) Stun.UDP, false))))
+                    .isEqualTo(401); // an Allocate under another username is still checked against its own key
+
+            client.as(owner.username(), owner.password());
+            assertThat(TurnClient.errorCode(client.refresh(600))).isZero(); // the owner's allocation is untouched
+        }
+    }
+
+    @Test
     void answersBindingWithTheMappedAddress() throws Exception {
         try (TurnClient client = new TurnClient(address, "parley")) {
             Message response = client.exchange(TurnClient.encode(MessageFactory.createBindingRequest(), null, new byte[0]));
