@@ -6,6 +6,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d)"
 NODE_PID=""
 stop_bench_node() {
+  local status=$?
+  # A failed scenario shows the node's side of it: its log goes with the scratch folder.
+  if [[ $status -ne 0 && -f "$WORK/node.log" ]]; then
+    echo "bench: the scenario failed ($status); the node's last warnings and errors:" >&2
+    grep -E "WARN|ERROR|Exception" "$WORK/node.log" | tail -n 20 >&2 || true
+  fi
   [[ -n "$NODE_PID" ]] && kill -TERM "$NODE_PID" 2>/dev/null && while kill -0 "$NODE_PID" 2>/dev/null; do sleep 0.1; done
   rm -rf "$WORK"
 }

@@ -59,6 +59,7 @@ public final class MessagingLoad {
         } catch (Exception e) {
             // A failed run must end the JVM (its clients' threads would keep it alive) and say why.
             System.err.println("messaging benchmark failed: " + e);
+            e.printStackTrace();
             System.exit(1);
         }
     }

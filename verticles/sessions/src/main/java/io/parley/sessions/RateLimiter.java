@@ -5,6 +5,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets in Redis, shared by every node: one per user (requests) and one per IP address
@@ -12,7 +14,10 @@ import java.util.UUID;
  * locally, so a busy connection pays one Redis call per lease, not per request.
  */
 final class RateLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     static final int LEASE = 10;
+    /** A failing Redis is logged once per this interval, with how many checks failed since. */
+    private static final long FAILURE_LOG_INTERVAL_MS = 5_000;
     /** Redis requests have no deadline of their own; a limiter that cannot answer in time is a 503. */
     private static final long REDIS_TIMEOUT_MS = 2_000;
     private static final String TAKE = """
@@ -33,6 +38,8 @@ final class RateLimiter {
 
     private final Redis redis;
     private final EdgeConfig.RateLimits limits;
+    private long failuresUnlogged;
+    private long failureLoggedAt;
 
     RateLimiter(Redis redis, EdgeConfig.RateLimits limits) {
         this.redis = redis;
@@ -53,6 +60,18 @@ final class RateLimiter {
         return redis.send(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(String.valueOf(rate))
                         .arg(burst).arg(System.currentTimeMillis()).arg(want))
                 .timeout(REDIS_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .map(r -> r.toInteger());
+                .map(r -> r.toInteger())
+                .onFailure(this::failed);
+    }
+
+    /** Every failed check is a 503 to a client: say why in the log, without one line per request. */
+    private synchronized void failed(Throwable cause) {
+        failuresUnlogged++;
+        long now = System.currentTimeMillis();
+        if (now - failureLoggedAt >= FAILURE_LOG_INTERVAL_MS) {
+            LOG.warn("rate limiter unavailable ({} checks failed): {}", failuresUnlogged, cause.toString());
+            failuresUnlogged = 0;
+            failureLoggedAt = now;
+        }
     }
 }
