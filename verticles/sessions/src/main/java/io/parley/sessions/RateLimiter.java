@@ -64,8 +64,11 @@ final class RateLimiter {
                 .onFailure(this::failed);
     }
 
-    /** Every failed check is a 503 to a client: say why in the log, without one line per request. */
-    private synchronized void failed(Throwable cause) {
+    /**
+     * Every failed check is a 503 to a client: say why in the log, without one line per request. Runs on
+     * the sessions verticle's event loop (the Redis client and its timeout complete there), like all of this class.
+     */
+    private void failed(Throwable cause) {
         failuresUnlogged++;
         long now = System.currentTimeMillis();
         if (now - failureLoggedAt >= FAILURE_LOG_INTERVAL_MS) {
