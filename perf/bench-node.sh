@@ -1,7 +1,9 @@
 # Sourced by the scenarios in scenarios/: builds the node and perf, and starts a benchmark node
 # on its own fresh data folder (embedded PostgreSQL and Redis, file verification codes, rate
 # limits raised), stopped with SIGTERM when the scenario exits. After start_bench_node PORT:
-# ROOT, WORK (scratch folder), NODE_PID, and the codes file at $WORK/data/verification-codes.txt.
+# ROOT, WORK (scratch folder), NODE_PID, NODE_PORT (the port it listens on: PORT 0 takes any free
+# one), PG_PORT and PG_PID (its embedded PostgreSQL), and the codes file at
+# $WORK/data/verification-codes.txt.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d)"
 NODE_PID=""
@@ -31,4 +33,7 @@ start_bench_node() {
     kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log" >&2; exit 1; }
     sleep 0.1
   done
+  NODE_PORT=$(sed -n 's/.*Parley ready on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/node.log" | head -1)
+  PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+  PG_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid")
 }

@@ -12,8 +12,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/../bench-node.sh"
 ulimit -n 65536 2>/dev/null || true
 export PARLEY_POSTGRES_POOL_SIZE="${POOL:-8}"
 start_bench_node "$PORT"
-PG_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
-PG_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid")
 
 java ${LOAD_JAVA_OPTS:--Xmx3g} -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.MessagingLoad \
   --server "http://127.0.0.1:$PORT" --codes "$WORK/data/verification-codes.txt" \

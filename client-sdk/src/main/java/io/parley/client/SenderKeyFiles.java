@@ -1,15 +1,22 @@
 package io.parley.client;
 
+import io.parley.client.signal.Journal;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +31,12 @@ import org.signal.libsignal.protocol.groups.state.SenderKeyStore;
 /**
  * libsignal's sender-key store, kept in the client's state folder ({@code sender-keys/}): one file
  * per sender device and distribution id, plus this device's own distribution per group (its id and
- * the member devices that have its key). Read once when opened; each change is kept in memory at
- * once and written to disk asynchronously, in order, so libsignal's synchronous calls never wait
- * on the disk. Use from one Vert.x context.
+ * the member devices that have its key), with a {@link Journal} of the changes since those files
+ * were last written. Read once when opened; each change is kept in memory at once and appended to
+ * the journal asynchronously, in order, the changes made while a write is under way going
+ * together in the next one, so libsignal's synchronous calls never wait on the disk and a busy
+ * group costs one append per batch of messages, not a file per message. Use from one Vert.x
+ * context.
  */
 public final class SenderKeyFiles implements SenderKeyStore {
     /** This device's sender key in one group: its distribution id and who has it. */
@@ -34,16 +44,21 @@ public final class SenderKeyFiles implements SenderKeyStore {
     }
 
     private static final String OWN = "own-distributions.json";
+    private static final String KEY = ".key";
 
     private final Vertx vertx;
     private final Path folder;
+    private final Journal journal;
     private final Map<String, byte[]> records = new HashMap<>();
     private final Map<UUID, Distribution> own = new HashMap<>();
-    private final Map<String, Future<Void>> writes = new HashMap<>();
+    private Map<String, Optional<byte[]>> queued = new LinkedHashMap<>();
+    private Promise<Void> queuedWritten;
+    private Future<Void> writing;
 
     private SenderKeyFiles(Vertx vertx, Path folder) {
         this.vertx = vertx;
         this.folder = folder;
+        this.journal = new Journal(folder.resolve("changes.journal"), this::writeFiles);
     }
 
     /** Opens (creating if needed) the store in {@code stateFolder/sender-keys}; call off the event loop. */
@@ -51,28 +66,38 @@ public final class SenderKeyFiles implements SenderKeyStore {
         SenderKeyFiles store = new SenderKeyFiles(vertx, stateFolder.resolve("sender-keys"));
         try {
             Files.createDirectories(store.folder);
-            try (Stream<Path> files = Files.list(store.folder)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
+            Map<String, byte[]> files = new HashMap<>();
+            try (Stream<Path> list = Files.list(store.folder)) {
+                for (Path file : (Iterable<Path>) list::iterator) {
                     String name = file.getFileName().toString();
-                    if (name.endsWith(".key")) {
-                        store.records.put(name.substring(0, name.length() - 4), Files.readAllBytes(file));
+                    if (name.endsWith(KEY) || name.equals(OWN)) {
+                        files.put(name, Files.readAllBytes(file));
                     }
                 }
             }
-            Path own = store.folder.resolve(OWN);
-            if (Files.exists(own)) {
-                JsonObject json = new JsonObject(Files.readString(own));
-                json.forEach(e -> {
-                    JsonObject d = (JsonObject) e.getValue();
-                    Set<String> sentTo = new LinkedHashSet<>();
-                    d.getJsonArray("sentTo").forEach(s -> sentTo.add((String) s));
-                    store.own.put(UUID.fromString(e.getKey()), new Distribution(UUID.fromString(d.getString("id")), sentTo));
-                });
-            }
+            store.journal.open();
+            store.journal.changes().forEach((name, change) -> change.ifPresentOrElse(bytes -> files.put(name, bytes),
+                    () -> files.remove(name)));
+            files.forEach((name, bytes) -> {
+                if (name.equals(OWN)) {
+                    store.readOwn(new JsonObject(Buffer.buffer(bytes)));
+                } else {
+                    store.records.put(name.substring(0, name.length() - KEY.length()), bytes);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the sender keys in " + store.folder, e);
         }
         return store;
+    }
+
+    private void readOwn(JsonObject json) {
+        json.forEach(e -> {
+            JsonObject d = (JsonObject) e.getValue();
+            Set<String> sentTo = new LinkedHashSet<>();
+            d.getJsonArray("sentTo").forEach(s -> sentTo.add((String) s));
+            own.put(UUID.fromString(e.getKey()), new Distribution(UUID.fromString(d.getString("id")), sentTo));
+        });
     }
 
     private static String key(SignalProtocolAddress sender, UUID distributionId) {
@@ -84,7 +109,7 @@ public final class SenderKeyFiles implements SenderKeyStore {
         String key = key(sender, distributionId);
         byte[] bytes = record.serialize();
         records.put(key, bytes);
-        write(key + ".key", Buffer.buffer(bytes));
+        write(key + KEY, bytes);
     }
 
     @Override
@@ -111,23 +136,68 @@ public final class SenderKeyFiles implements SenderKeyStore {
         JsonObject json = new JsonObject();
         own.forEach((group, d) -> json.put(group.toString(), new JsonObject().put("id", d.distributionId().toString())
                 .put("sentTo", new JsonArray(d.sentTo().stream().sorted().toList()))));
-        write(OWN, json.toBuffer());
+        write(OWN, json.toBuffer().getBytes());
     }
 
     /** Completes when everything changed so far is on disk. */
     public Future<Void> flush() {
-        return Future.all(writes.values().stream().toList()).mapEmpty();
+        if (queuedWritten != null) {
+            return queuedWritten.future();
+        }
+        return writing == null ? Future.succeededFuture() : writing.transform(done -> Future.succeededFuture());
     }
 
-    /** Writes the file after the previous write of the same file, through a temporary file and a rename. */
-    private void write(String name, Buffer content) {
-        Path target = folder.resolve(name);
-        String temp = folder.resolve(name + ".tmp").toString();
-        Future<Void> previous = writes.getOrDefault(name, Future.succeededFuture());
-        Future<Void> next = previous.transform(ignored -> vertx.fileSystem().writeFile(temp, content)
-                .compose(v -> vertx.fileSystem().move(temp, target.toString(),
-                        new io.vertx.core.file.CopyOptions().setReplaceExisting(true).setAtomicMove(true))));
-        writes.put(name, next);
-        next.onComplete(done -> writes.remove(name, next));
+    /** Queues a change; it goes in the next append, after the one under way if there is one. */
+    private void write(String name, byte[] content) {
+        queued.put(name, Optional.of(content));
+        if (queuedWritten == null) {
+            queuedWritten = Promise.promise();
+        }
+        if (writing == null) {
+            writeQueued();
+        }
+    }
+
+    private void writeQueued() {
+        Map<String, Optional<byte[]>> batch = queued;
+        Promise<Void> written = queuedWritten;
+        queued = new LinkedHashMap<>();
+        queuedWritten = null;
+        Future<Void> append = vertx.executeBlocking(() -> {
+            journal.appendAll(batch);
+            return null;
+        }, false);
+        writing = append;
+        append.onComplete(done -> {
+            written.handle(done);
+            writing = null;
+            if (!queued.isEmpty()) {
+                writeQueued();
+            }
+        });
+    }
+
+    /**
+     * The journal's compaction: each changed record to its own file, through a temporary file
+     * forced to disk and a rename, so that the journal can be emptied after.
+     */
+    private void writeFiles(Map<String, Optional<byte[]>> changes) throws IOException {
+        for (Map.Entry<String, Optional<byte[]>> change : changes.entrySet()) {
+            Path target = folder.resolve(change.getKey());
+            if (change.getValue().isEmpty()) {
+                Files.deleteIfExists(target);
+                continue;
+            }
+            Path temp = folder.resolve(change.getKey() + ".tmp");
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer content = ByteBuffer.wrap(change.getValue().get());
+                while (content.hasRemaining()) {
+                    out.write(content);
+                }
+                out.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 }

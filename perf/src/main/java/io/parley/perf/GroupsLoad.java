@@ -78,6 +78,8 @@ public final class GroupsLoad {
         UUID groupId = Ids.uuid(group.getGroupId(), "group_id");
 
         long firstMs = load.measure(creator, groupId, -1, members - 1);
+        System.out.printf("sender key handed out, first message at the last device after %d ms; measuring %d sends%n",
+                firstMs, sends);
         long seqBefore = single(db, "SELECT last_value FROM inbox_seq", null).getLong(0);
         long[] bodiesBefore = bodyInserts(db);
         long startedAt = System.currentTimeMillis();

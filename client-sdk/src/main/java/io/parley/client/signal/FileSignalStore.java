@@ -51,7 +51,7 @@ public final class FileSignalStore implements SignalProtocolStore {
     private final IdentityKeyPair identity;
     private final JsonObject meta;
     private final Map<SignalProtocolAddress, Optional<SessionRecord>> sessions = new HashMap<>();
-    private final SessionJournal journal;
+    private final Journal journal;
     private final Map<String, Optional<byte[]>> journaled;
     private volatile Consumer<IdentityChanged> identityListener = change -> { };
 
@@ -59,7 +59,15 @@ public final class FileSignalStore implements SignalProtocolStore {
         this.files = files;
         this.identity = identity;
         this.meta = meta;
-        this.journal = new SessionJournal(files, SESSIONS);
+        this.journal = new Journal(files.root().resolve("sessions.journal"), records -> {
+            for (Map.Entry<String, Optional<byte[]>> session : records.entrySet()) {
+                if (session.getValue().isPresent()) {
+                    files.write(SESSIONS, session.getKey(), session.getValue().get());
+                } else {
+                    files.delete(SESSIONS, session.getKey());
+                }
+            }
+        });
         journal.open();
         this.journaled = journal.changes();
     }
