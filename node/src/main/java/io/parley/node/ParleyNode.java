@@ -135,7 +135,7 @@ public final class ParleyNode implements AutoCloseable {
         // Event bus metrics cost about 5 % of a node's CPU per 1:1 message (a meter look-up per bus
         // message, several bus messages per chat message) and no dashboard reads them: Parley's own
         // meters count messages, deliveries and inbox depth instead.
-        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
                 .setJvmMetricsEnabled(true)
