@@ -31,6 +31,7 @@ public record NodeConfig(
         Edge edge,
         Accounts accounts,
         int messagingSweepSeconds,
+        int messagingCommitLingerMicros,
         int presenceSweepSeconds,
         int presenceOnlineTtlSeconds,
         Cluster cluster,
@@ -77,7 +78,8 @@ public record NodeConfig(
     /** A copy that listens on another port (tests and the launcher resolve port 0 to a free one). */
     public NodeConfig withHttpPort(int port) {
         return new NodeConfig(httpHost, port, dataDir, postgresUrl, postgresPoolSize, redisUrl, roles, instances, edge,
-                accounts, messagingSweepSeconds, presenceSweepSeconds, presenceOnlineTtlSeconds, cluster, turn,
+                accounts, messagingSweepSeconds, messagingCommitLingerMicros, presenceSweepSeconds, presenceOnlineTtlSeconds,
+                cluster, turn,
                 callsTurnUrls, calls, media, status, ops);
     }
 
@@ -209,7 +211,8 @@ public record NodeConfig(
         return new NodeConfig(host, port, data,
                 Optional.of(postgresUrl).filter(s -> !s.isEmpty()), poolSize,
                 Optional.of(redisUrl).filter(s -> !s.isEmpty()), List.copyOf(roles), Map.copyOf(instances), edge, accounts,
-                positive(v, "messaging.sweepSeconds", 1, 3600), presenceSweep, presenceTtl, cluster(v),
+                positive(v, "messaging.sweepSeconds", 1, 3600), positive(v, "messaging.commitLingerMicros", 0, 5000),
+                presenceSweep, presenceTtl, cluster(v),
                 TurnSettings.from(v, host, port), List.copyOf((List<String>) v.get("calls.turnUrls")),
                 CallSettings.from(v), MediaSettings.from(v, data), StatusSettings.from(v),
                 OpsSettings.from(v));
@@ -274,6 +277,8 @@ public record NodeConfig(
                         "linked devices per account besides the primary"),
                 new ConfigKey("messaging.sweepSeconds", ConfigKey.Type.INT, 30,
                         "how often expired disappearing messages and old send records are deleted"),
+                new ConfigKey("messaging.commitLingerMicros", ConfigKey.Type.INT, 0,
+                        "while an inbox commit is in flight, how long the next batch waits to fill (0: no wait)"),
                 new ConfigKey("cluster.enabled", ConfigKey.Type.BOOLEAN, false,
                         "join a Hazelcast cluster (TCP-IP member list, no multicast)"),
                 new ConfigKey("cluster.name", ConfigKey.Type.STRING, "parley", "cluster name; nodes of one installation share it"),

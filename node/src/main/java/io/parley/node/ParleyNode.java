@@ -219,7 +219,8 @@ public final class ParleyNode implements AutoCloseable {
         }
         if (config.hasRole(Roles.MESSAGING)) {
             deployments.add(vertx.deployVerticle(() -> new MessagingVerticle(postgres, poolOptions, redis,
-                    MessagingConfig.defaults().withSweepInterval(Duration.ofSeconds(config.messagingSweepSeconds())), clock),
+                    MessagingConfig.defaults().withSweepInterval(Duration.ofSeconds(config.messagingSweepSeconds()))
+                            .withCommitLinger(Duration.ofNanos(config.messagingCommitLingerMicros() * 1_000L)), clock),
                     new DeploymentOptions().setInstances(config.instancesOf(Roles.MESSAGING))));
         }
         if (config.hasRole(Roles.RECEIPTS)) {

@@ -113,6 +113,11 @@ class NodeConfigTest {
                 .hasMessageContaining("unknown role 'teleport'");
         assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of("PARLEY_POSTGRES_URL", "mysql://x"), Map.of()))
                 .hasMessageContaining("'postgres.url' must look like postgresql://");
+        assertThatThrownBy(() -> NodeConfig.load(Optional.empty(), Map.of("PARLEY_MESSAGING_COMMIT_LINGER_MICROS", "5001"),
+                Map.of())).hasMessageContaining("'messaging.commitLingerMicros' must be between 0 and 5000");
+        assertThat(NodeConfig.load(Optional.empty(), Map.of("PARLEY_MESSAGING_COMMIT_LINGER_MICROS", "300"), Map.of())
+                .messagingCommitLingerMicros()).isEqualTo(300);
+        assertThat(NodeConfig.load(Optional.empty(), Map.of(), Map.of()).messagingCommitLingerMicros()).isZero();
     }
 
     @Test

@@ -81,7 +81,10 @@ final class GroupSends {
             if (state.group().announcementOnly() && !state.isAdmin(caller.userId())) {
                 throw Failure.FORBIDDEN.exception("only admins send in this announcement group");
             }
-            return accounts.devices(state.memberIds());
+            // Remembered device lists on the usual path; a send that does not fit them is checked again
+            // against accounts' answer of now before it is refused.
+            return accounts.cachedDevices(state.memberIds()).compose(devices -> mismatches(caller, devices,
+                    request.getDevicesList()).isEmpty() ? Future.succeededFuture(devices) : accounts.devices(state.memberIds()));
         }).compose(devices -> {
             List<DeviceMismatch> mismatches = mismatches(caller, devices, request.getDevicesList());
             if (!mismatches.isEmpty()) {

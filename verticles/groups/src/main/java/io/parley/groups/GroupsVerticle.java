@@ -1,6 +1,9 @@
 package io.parley.groups;
 
+import io.parley.bus.Addresses;
+import io.parley.bus.Ids;
 import io.parley.bus.Rpc;
+import io.parley.proto.DeviceEvent;
 import io.parley.proto.Request.BodyCase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,6 +56,11 @@ public final class GroupsVerticle extends VerticleBase {
                         - config.messageRetention().toMillis())
                 .onFailure(e -> LOG.warn("group message sweep failed: {}", e.getMessage())));
         return Future.all(List.of(
+                vertx.eventBus().<DeviceEvent>consumer(Addresses.DEVICE_EVENTS, m -> {
+                    if (m.body().getKind() == DeviceEvent.Kind.LINKED || m.body().getKind() == DeviceEvent.Kind.REMOVED) {
+                        accounts.changed(Ids.uuid(m.body().getDevice().getUserId(), "user_id"));
+                    }
+                }).completion(),
                 Rpc.serve(vertx, BodyCase.CREATE_GROUP, groups::create).completion(),
                 Rpc.serve(vertx, BodyCase.GET_GROUP, groups::get).completion(),
                 Rpc.serve(vertx, BodyCase.LIST_GROUPS, (caller, q) -> groups.list(caller)).completion(),

@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Application-level group commit: sends, deliveries and acks from many requests share one
- * transaction (one fsync). A batch leaves as soon as a commit slot is free; while commits are in
- * flight, new work queues up and leaves together in the next batch, up to a row limit. So an idle
- * node adds no wait, and a busy one amortizes each commit over many messages.
+ * transaction (one fsync). With no commit in flight a batch leaves at once, so an idle node adds
+ * no wait. While one is in flight, work queues and leaves together in the next batch, up to a row
+ * limit; with a linger configured (messaging.commitLingerMicros, off by default), that batch also
+ * waits up to that long for more work before it takes the second commit slot, so a moderate load
+ * sends more messages per commit (500 us measured no better on the 2-core benchmark machine).
  * Runs on its verticle's event loop only.
  */
 final class InboxWriter {
@@ -55,18 +57,31 @@ final class InboxWriter {
     record SendResult(InboxStore.SentRecord record, boolean duplicate, List<Envelope> stored) {
     }
 
+    /** Runs a task on the writer's event loop after a delay in nanoseconds (sub-millisecond ones too). */
+    @FunctionalInterface
+    interface Delay {
+        void after(long nanos, Runnable task);
+    }
+
     private final InboxStore store;
     private final int maxBatchRows;
     private final int maxInFlight;
+    private final long lingerNanos;
+    private final Delay delay;
     private final Queue<Op> queue = new ArrayDeque<>();
+    private int queuedRows;
     private int inFlight;
+    private boolean lingering;
+    private boolean lingerOver;
     private long batches;
     private long batchedOps;
 
-    InboxWriter(InboxStore store, int maxBatchRows, int maxInFlight) {
+    InboxWriter(InboxStore store, int maxBatchRows, int maxInFlight, long lingerNanos, Delay delay) {
         this.store = store;
         this.maxBatchRows = maxBatchRows;
         this.maxInFlight = maxInFlight;
+        this.lingerNanos = lingerNanos;
+        this.delay = delay;
     }
 
     Future<SendResult> send(InboxStore.SentRecord record, List<InboxRow> rows) {
@@ -98,11 +113,25 @@ final class InboxWriter {
 
     private void submit(Op op) {
         queue.add(op);
+        queuedRows += op.weight();
         flush();
     }
 
     private void flush() {
         while (inFlight < maxInFlight && !queue.isEmpty()) {
+            if (inFlight > 0 && !lingerOver && queuedRows < maxBatchRows && lingerNanos > 0) {
+                // A commit is under way: give the next batch a moment to fill before it takes a slot.
+                if (!lingering) {
+                    lingering = true;
+                    delay.after(lingerNanos, () -> {
+                        lingering = false;
+                        lingerOver = !queue.isEmpty();
+                        flush();
+                    });
+                }
+                return;
+            }
+            lingerOver = false;
             List<Op> batch = new ArrayList<>();
             int rows = 0;
             while (!queue.isEmpty() && (batch.isEmpty() || rows + queue.peek().weight() <= maxBatchRows)) {
@@ -110,6 +139,7 @@ final class InboxWriter {
                 rows += op.weight();
                 batch.add(op);
             }
+            queuedRows -= rows;
             inFlight++;
             batches++;
             batchedOps += batch.size();

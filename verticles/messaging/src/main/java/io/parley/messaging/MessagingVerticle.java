@@ -40,6 +40,13 @@ public final class MessagingVerticle extends VerticleBase {
         this.clock = clock;
     }
 
+    /** Netty's scheduler, for waits under a millisecond (Vert.x timers count in milliseconds); the task runs on this verticle's context. */
+    private void after(long nanos, Runnable task) {
+        io.vertx.core.Context own = context;
+        ((io.vertx.core.internal.ContextInternal) own).nettyEventLoop()
+                .schedule(() -> own.runOnContext(v -> task.run()), nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public Future<?> start() {
         Pool pool = PgBuilder.pool().with(poolOptions).connectingTo(postgres).using(vertx).build();
@@ -47,7 +54,8 @@ public final class MessagingVerticle extends VerticleBase {
         SendChecks checks = new SendChecks(vertx);
         MessagingMeters meters = new MessagingMeters(vertx);
         MessagingService messaging = new MessagingService(store,
-                new InboxWriter(store, config.maxBatchRows(), config.maxCommitsInFlight()), checks,
+                new InboxWriter(store, config.maxBatchRows(), config.maxCommitsInFlight(), config.commitLinger().toNanos(),
+                        this::after), checks,
                 new DevicePusher(vertx, new DeviceRoutes(Redis.createClient(vertx, redisOptions))), config, clock,
                 event -> {
                     meters.stored(event);
