@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -44,10 +45,8 @@ class SenderKeyFilesTest {
         new GroupSessionBuilder(receiver).process(alice, handout);
         UUID group = UUID.randomUUID();
         sender.saveDistribution(group, new SenderKeyFiles.Distribution(distribution, Set.of(bob.getName() + ".2")));
-        byte[] last = null;
         for (int i = 0; i < 50; i++) {
-            last = new GroupCipher(sender, alice).encrypt(distribution, ("message " + i).getBytes()).serialize();
-            new GroupCipher(receiver, alice).decrypt(last);
+            assertThat(open(receiver, seal(sender, "message " + i))).isEqualTo("message " + i);
         }
         Await.result(sender.flush());
         Await.result(receiver.flush());
@@ -57,9 +56,8 @@ class SenderKeyFilesTest {
         }
         SenderKeyFiles reopened = SenderKeyFiles.open(vertx, state.resolve("alice"));
         assertThat(reopened.distribution(group).orElseThrow().sentTo()).containsExactly(bob.getName() + ".2");
-        byte[] next = new GroupCipher(reopened, alice).encrypt(distribution, "after reopening".getBytes()).serialize();
-        SenderKeyFiles receiverAgain = SenderKeyFiles.open(vertx, state.resolve("bob"));
-        assertThat(new String(new GroupCipher(receiverAgain, alice).decrypt(next))).isEqualTo("after reopening");
+        byte[] next = seal(reopened, "after reopening");
+        assertThat(open(SenderKeyFiles.open(vertx, state.resolve("bob")), next)).isEqualTo("after reopening");
     }
 
     @Test
@@ -73,9 +71,8 @@ class SenderKeyFilesTest {
         Files.write(folder.resolve(alice.getName() + "." + alice.getDeviceId() + "." + distribution + ".key"),
                 scratch.loadSenderKey(alice, distribution).serialize());
 
-        byte[] message = new GroupCipher(sender, alice).encrypt(distribution, "hello".getBytes()).serialize();
-        SenderKeyFiles receiver = SenderKeyFiles.open(vertx, state.resolve("bob"));
-        assertThat(new String(new GroupCipher(receiver, alice).decrypt(message))).isEqualTo("hello");
+        byte[] message = seal(sender, "hello");
+        assertThat(open(SenderKeyFiles.open(vertx, state.resolve("bob")), message)).isEqualTo("hello");
     }
 
     @Test
@@ -84,8 +81,8 @@ class SenderKeyFilesTest {
         SenderKeyFiles sender = SenderKeyFiles.open(vertx, state.resolve("alice"));
         new GroupSessionBuilder(receiver).process(alice, new GroupSessionBuilder(sender).create(alice, distribution));
         Await.result(receiver.flush());
-        byte[] first = new GroupCipher(sender, alice).encrypt(distribution, "one".getBytes()).serialize();
-        new GroupCipher(receiver, alice).decrypt(first);
+        byte[] first = seal(sender, "one");
+        open(receiver, first);
         Await.result(receiver.flush());
         Path journal = state.resolve("bob").resolve("sender-keys").resolve("changes.journal");
         try (FileChannel file = FileChannel.open(journal, StandardOpenOption.WRITE)) {
@@ -94,8 +91,17 @@ class SenderKeyFilesTest {
 
         // The key as handed out stands: it still decrypts the first message and the ones after it.
         SenderKeyFiles reopened = SenderKeyFiles.open(vertx, state.resolve("bob"));
-        assertThat(new String(new GroupCipher(reopened, alice).decrypt(first))).isEqualTo("one");
-        byte[] second = new GroupCipher(sender, alice).encrypt(distribution, "two".getBytes()).serialize();
-        assertThat(new String(new GroupCipher(reopened, alice).decrypt(second))).isEqualTo("two");
+        assertThat(open(reopened, first)).isEqualTo("one");
+        assertThat(open(reopened, seal(sender, "two"))).isEqualTo("two");
+    }
+
+    /** Alice's group message under her sender key in this store. */
+    private byte[] seal(SenderKeyFiles store, String text) throws Exception {
+        return new GroupCipher(store, alice).encrypt(distribution, text.getBytes(StandardCharsets.UTF_8)).serialize();
+    }
+
+    /** A message of Alice's opened with the keys in this store. */
+    private String open(SenderKeyFiles store, byte[] message) throws Exception {
+        return new String(new GroupCipher(store, alice).decrypt(message), StandardCharsets.UTF_8);
     }
 }
