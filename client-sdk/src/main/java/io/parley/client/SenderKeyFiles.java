@@ -35,10 +35,11 @@ import org.signal.libsignal.protocol.groups.state.SenderKeyStore;
  * were last written. Read once when opened; each change is kept in memory at once and appended to
  * the journal asynchronously, in order, the changes made while a write is under way going
  * together in the next one, so libsignal's synchronous calls never wait on the disk and a busy
- * group costs one append per batch of messages, not a file per message. Use from one Vert.x
- * context.
+ * group costs one append per batch of messages, not a file per message. Meant for one Vert.x
+ * context; its write queue is guarded, so a call from another thread is safe too.
  */
 public final class SenderKeyFiles implements SenderKeyStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SenderKeyFiles.class);
     /** This device's sender key in one group: its distribution id and who has it. */
     public record Distribution(UUID distributionId, Set<String> sentTo) {
     }
@@ -139,16 +140,16 @@ public final class SenderKeyFiles implements SenderKeyStore {
         write(OWN, json.toBuffer().getBytes());
     }
 
-    /** Completes when everything changed so far is on disk. */
-    public Future<Void> flush() {
+    /** Completes when everything changed so far is on disk (fails if that write failed). */
+    public synchronized Future<Void> flush() {
         if (queuedWritten != null) {
             return queuedWritten.future();
         }
-        return writing == null ? Future.succeededFuture() : writing.transform(done -> Future.succeededFuture());
+        return writing == null ? Future.succeededFuture() : writing;
     }
 
     /** Queues a change; it goes in the next append, after the one under way if there is one. */
-    private void write(String name, byte[] content) {
+    private synchronized void write(String name, byte[] content) {
         queued.put(name, Optional.of(content));
         if (queuedWritten == null) {
             queuedWritten = Promise.promise();
@@ -158,7 +159,7 @@ public final class SenderKeyFiles implements SenderKeyStore {
         }
     }
 
-    private void writeQueued() {
+    private synchronized void writeQueued() {
         Map<String, Optional<byte[]>> batch = queued;
         Promise<Void> written = queuedWritten;
         queued = new LinkedHashMap<>();
@@ -169,10 +170,17 @@ public final class SenderKeyFiles implements SenderKeyStore {
         }, false);
         writing = append;
         append.onComplete(done -> {
+            if (done.failed()) {
+                // Each change carries a key's whole record: the next change of a key writes it again.
+                LOG.warn("sender keys not written to {} (kept in memory until the next change of each): {}", folder,
+                        done.cause().toString());
+            }
             written.handle(done);
-            writing = null;
-            if (!queued.isEmpty()) {
-                writeQueued();
+            synchronized (this) {
+                writing = null;
+                if (!queued.isEmpty()) {
+                    writeQueued();
+                }
             }
         });
     }
