@@ -9,12 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +55,7 @@ public final class SenderKeyFiles implements SenderKeyStore {
     private SenderKeyFiles(Vertx vertx, Path folder) {
         this.vertx = vertx;
         this.folder = folder;
-        this.journal = new Journal(folder.resolve("changes.journal"), this::writeFiles);
+        this.journal = new Journal(folder.resolve("changes.journal"), Journal.filesIn(folder));
     }
 
     /** Opens (creating if needed) the store in {@code stateFolder/sender-keys}; call off the event loop. */
@@ -183,29 +179,5 @@ public final class SenderKeyFiles implements SenderKeyStore {
                 }
             }
         });
-    }
-
-    /**
-     * The journal's compaction: each changed record to its own file, through a temporary file
-     * forced to disk and a rename, so that the journal can be emptied after.
-     */
-    private void writeFiles(Map<String, Optional<byte[]>> changes) throws IOException {
-        for (Map.Entry<String, Optional<byte[]>> change : changes.entrySet()) {
-            Path target = folder.resolve(change.getKey());
-            if (change.getValue().isEmpty()) {
-                Files.deleteIfExists(target);
-                continue;
-            }
-            Path temp = folder.resolve(change.getKey() + ".tmp");
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer content = ByteBuffer.wrap(change.getValue().get());
-                while (content.hasRemaining()) {
-                    out.write(content);
-                }
-                out.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
     }
 }

@@ -59,15 +59,7 @@ public final class FileSignalStore implements SignalProtocolStore {
         this.files = files;
         this.identity = identity;
         this.meta = meta;
-        this.journal = new Journal(files.root().resolve("sessions.journal"), records -> {
-            for (Map.Entry<String, Optional<byte[]>> session : records.entrySet()) {
-                if (session.getValue().isPresent()) {
-                    files.write(SESSIONS, session.getKey(), session.getValue().get());
-                } else {
-                    files.delete(SESSIONS, session.getKey());
-                }
-            }
-        });
+        this.journal = new Journal(files.root().resolve("sessions.journal"), Journal.filesIn(files.root().resolve(SESSIONS)));
         journal.open();
         this.journaled = journal.changes();
     }

@@ -40,6 +40,23 @@ public final class Journal {
     private final Map<String, Optional<byte[]>> pending = new LinkedHashMap<>();
     private FileChannel channel;
 
+    /**
+     * The usual write-out: each record to its own file in {@code folder} (owner-only), through a
+     * temporary file forced to disk and a rename; an empty record deletes its file.
+     */
+    public static WriteOut filesIn(Path folder) {
+        return records -> {
+            StateFiles files = new StateFiles(folder);
+            for (Map.Entry<String, Optional<byte[]>> record : records.entrySet()) {
+                if (record.getValue().isPresent()) {
+                    files.writeDurably("", record.getKey(), record.getValue().get());
+                } else {
+                    files.delete("", record.getKey());
+                }
+            }
+        };
+    }
+
     public Journal(Path path, WriteOut writeOut) {
         this(path, writeOut, COMPACT_BYTES);
     }

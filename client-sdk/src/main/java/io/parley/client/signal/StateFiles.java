@@ -2,10 +2,13 @@ package io.parley.client.signal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -45,10 +48,27 @@ final class StateFiles {
     }
 
     void write(String folder, String name, byte[] content) {
+        write(folder, name, content, false);
+    }
+
+    /** As {@link #write}, the content forced to disk before the rename: for what replaces a journal's records. */
+    void writeDurably(String folder, String name, byte[] content) {
+        write(folder, name, content, true);
+    }
+
+    private void write(String folder, String name, byte[] content, boolean force) {
         Path dir = folder(root.resolve(folder));
         try {
             Path temp = Files.createTempFile(dir, ".w", ".tmp", PosixFilePermissions.asFileAttribute(FILE));
-            Files.write(temp, content);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(content);
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                if (force) {
+                    out.force(true);
+                }
+            }
             Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(name), e);
