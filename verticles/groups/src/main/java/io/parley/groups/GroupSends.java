@@ -83,10 +83,12 @@ final class GroupSends {
             }
             // Remembered device lists on the usual path; a send that does not fit them is checked again
             // against accounts' answer of now before it is refused.
-            return accounts.cachedDevices(state.memberIds()).compose(devices -> mismatches(caller, devices,
-                    request.getDevicesList()).isEmpty() ? Future.succeededFuture(devices) : accounts.devices(state.memberIds()));
-        }).compose(devices -> {
-            List<DeviceMismatch> mismatches = mismatches(caller, devices, request.getDevicesList());
+            return accounts.cachedDevices(state.memberIds()).compose(devices -> {
+                List<DeviceMismatch> remembered = mismatches(caller, devices, request.getDevicesList());
+                return remembered.isEmpty() ? Future.succeededFuture(remembered) : accounts.devices(state.memberIds())
+                        .map(now -> mismatches(caller, now, request.getDevicesList()));
+            });
+        }).compose(mismatches -> {
             if (!mismatches.isEmpty()) {
                 boolean extra = mismatches.stream().anyMatch(m -> m.getExtraDevicesCount() > 0);
                 Failure failure = extra ? Failure.GONE : Failure.CONFLICT;
