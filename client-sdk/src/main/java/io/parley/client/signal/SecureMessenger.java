@@ -91,6 +91,8 @@ public final class SecureMessenger {
     private Handler<IdentityChanged> identityHandler = c -> { };
     private Handler<SessionReset> resetHandler = r -> { };
     private Handler<Envelope> otherHandler = e -> { };
+    /** The hand-on of the envelope opened last; the next one waits for it (on the client's context). */
+    private Future<Void> handedOn = Future.succeededFuture();
     private final KeyPublisher publisher;
 
     private SecureMessenger(ParleyClient client, FileSignalStore store, Options options) {
@@ -244,30 +246,44 @@ public final class SecureMessenger {
 
     // --- receiving ---
 
+    /**
+     * Opens envelopes in arrival order and hands each on after the one before it. Decryptions run
+     * one after another on a worker, but their completions do not keep that order by themselves: a
+     * decryption that is already done when its callback is added runs that callback at once, while
+     * the previous one's may still wait in the event loop's queue (seen as neighbours swapped).
+     */
     private Future<?> open(Envelope envelope) {
         int type = envelope.getContentType();
+        Future<Runnable> handOn;
         if (type == ContentTypes.FILLER) {
-            return Future.succeededFuture();
+            handOn = Future.succeededFuture(() -> { });
+        } else if (!ContentTypes.encrypted(type) || envelope.getContent().isEmpty()) {
+            handOn = Future.succeededFuture(() -> otherHandler.handle(envelope));
+        } else {
+            handOn = decrypted(envelope, type);
         }
-        if (!ContentTypes.encrypted(type) || envelope.getContent().isEmpty()) {
-            otherHandler.handle(envelope);
-            return Future.succeededFuture();
-        }
+        Future<Void> next = handedOn.transform(previous -> handOn).map(step -> {
+            step.run();
+            return null;
+        });
+        next.onFailure(e -> LOG.warn("a handler of received messages failed: {}", e.toString()));
+        handedOn = next;
+        return next;
+    }
+
+    /** Decrypts on the worker; what to hand on: the message, the reset, or the failure. */
+    private Future<Runnable> decrypted(Envelope envelope, int type) {
         UUID sender = Ids.uuid(envelope.getSenderUser(), "sender_user");
         int device = envelope.getSenderDevice();
         SignalProtocolAddress address = address(sender, device);
         byte[] bytes = envelope.getContent().toByteArray();
-        return blocking(() -> decrypt(address, type, bytes)).map(plaintext -> {
+        return blocking(() -> decrypt(address, type, bytes)).<Runnable>map(plaintext -> () -> {
             if (type == ContentTypes.SESSION_RESET) {
                 resetHandler.handle(new SessionReset(sender, device, ByteString.copyFrom(plaintext)));
             } else {
                 messageHandler.handle(new Incoming(sender, device, conversation(envelope), plaintext, envelope));
             }
-            return null;
-        }).recover(e -> {
-            failed(envelope, address, type, e);
-            return Future.succeededFuture();
-        });
+        }).recover(e -> Future.succeededFuture(() -> failed(envelope, address, type, e)));
     }
 
     private byte[] decrypt(SignalProtocolAddress address, int type, byte[] bytes) throws Exception {
