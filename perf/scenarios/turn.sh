@@ -7,7 +7,8 @@
 # the heap after a full GC (the JVM capped at 256 MiB). Final line: JSON.
 # Environment: CLIENTS (50), MESSAGES (2000), LENGTH (200), INTERVAL_MS (1), THREADS (1: Parley's
 # event loops), COTURN_THREADS (1: coturn's relay threads), RATE (4000 probe packets/s),
-# ALLOCATIONS (10000), ROUNDS (2), BASE_PORT (34870), RECV_BATCH (16: datagrams per recvmmsg; 1 turns batching off).
+# ALLOCATIONS (10000), ROUNDS (2), WARMUP_ROUNDS (3), BASE_PORT (34870), RECV_BATCH (16: datagrams per recvmmsg;
+# 1 turns batching off).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLIENTS="${CLIENTS:-50}"; MESSAGES="${MESSAGES:-2000}"; LENGTH="${LENGTH:-200}"; INTERVAL_MS="${INTERVAL_MS:-1}"
@@ -69,9 +70,12 @@ load() {
   echo "$totals $lost $(( (t1 - t0) / 1000000 )) $(( c1 - c0 ))"
 }
 
-# Warm-up (JIT for Parley; the same for coturn so both see the same history), then ROUNDS measured
-# rounds alternating between the servers, summed (the machine is shared: alternation spreads its noise).
-load "$PARLEY_PORT" "$PARLEY_PID" >/dev/null; load "$COTURN_PORT" "$COTURN_PID" >/dev/null
+# Warm-up rounds (JIT for Parley: after one round its compiler threads still took 8-10 % of its CPU
+# in the next; after five, under 2 %; the same rounds for coturn so both see the same history), then
+# ROUNDS measured rounds alternating between the servers, summed (alternation spreads the host's noise).
+for _ in $(seq 1 "${WARMUP_ROUNDS:-3}"); do
+  load "$PARLEY_PORT" "$PARLEY_PID" >/dev/null; load "$COTURN_PORT" "$COTURN_PID" >/dev/null
+done
 p_sent=0; p_recv=0; p_lost=0; p_ms=0; p_ticks=0; c_sent=0; c_recv=0; c_lost=0; c_ms=0; c_ticks=0
 for round in $(seq 1 "${ROUNDS:-2}"); do
   round_out=$(load "$PARLEY_PORT" "$PARLEY_PID") || exit 1

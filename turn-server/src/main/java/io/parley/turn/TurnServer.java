@@ -155,6 +155,7 @@ public final class TurnServer {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.server())
                 .option(ChannelOption.SO_BACKLOG, TCP_BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, Transport.ALLOCATOR).childOption(ChannelOption.ALLOCATOR, Transport.ALLOCATOR)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
