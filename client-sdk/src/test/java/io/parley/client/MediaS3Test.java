@@ -98,6 +98,16 @@ class MediaS3Test {
     }
 
     /** Whether the S3 server holds this object, asked over S3's own API. */
+    private static void awaitGoneFromS3(UUID blob, String what) {
+        Await.until(() -> {
+            try {
+                return !inS3(blob);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, what, Duration.ofSeconds(15));
+    }
+
     private static boolean inS3(UUID blob) throws Exception {
         var client = software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(URI.create(s3.endpoint()))
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
@@ -190,13 +200,7 @@ class MediaS3Test {
         CLOCK.advance(Duration.ofSeconds(86_401));
 
         Await.until(() -> gone(attachments.media(), blob), "the sweep to delete the blob's row", Duration.ofSeconds(15));
-        Await.until(() -> {
-            try {
-                return !inS3(blob);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "the sweep to delete the object", Duration.ofSeconds(15));
+        awaitGoneFromS3(blob, "the sweep to delete the object");
         Await.result(attachments.close());
         alice.close();
     }
@@ -221,7 +225,8 @@ class MediaS3Test {
         assertThat(((ParleyException) Await.failure(bobs.view(post))).code()).as("hidden at once").isEqualTo(404);
         Await.until(() -> gone(attachments.media(), blob), "the status sweep to release and delete the media",
                 Duration.ofSeconds(15));
-        assertThat(inS3(blob)).isFalse();
+        // The blob's row goes first, its bytes right after (MediaService.deleteBytes): wait for both.
+        awaitGoneFromS3(blob, "the status sweep to delete the object");
         try (var sql = java.sql.DriverManager.getConnection("jdbc:postgresql://" + node.postgres().getHost() + ":"
                 + node.postgres().getPort() + "/" + node.postgres().getDatabase(), node.postgres().getUser(),
                 node.postgres().getPassword()); var query = sql.prepareStatement(
