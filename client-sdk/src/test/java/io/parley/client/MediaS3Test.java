@@ -227,9 +227,7 @@ class MediaS3Test {
                 Duration.ofSeconds(15));
         // The blob's row goes first, its bytes right after (MediaService.deleteBytes): wait for both.
         awaitGoneFromS3(blob, "the status sweep to delete the object");
-        try (var sql = java.sql.DriverManager.getConnection("jdbc:postgresql://" + node.postgres().getHost() + ":"
-                + node.postgres().getPort() + "/" + node.postgres().getDatabase(), node.postgres().getUser(),
-                node.postgres().getPassword()); var query = sql.prepareStatement(
+        try (var sql = database(); var query = sql.prepareStatement(
                 "SELECT (SELECT count(*) FROM status_posts WHERE post_id = ?) + (SELECT count(*) FROM status_copies "
                         + "WHERE post_id = ?) + (SELECT count(*) FROM status_views WHERE post_id = ?)")) {
             for (int i = 1; i <= 3; i++) {
@@ -242,5 +240,42 @@ class MediaS3Test {
         Await.result(attachments.close());
         alice.close();
         bob.close();
+    }
+
+    @Test
+    void bytesLeftBehindByAStopBetweenRowAndBytesAreDeletedByALaterSweep() throws Exception {
+        SecureDevice alice = register("alice");
+        Attachments attachments = new Attachments(alice.secure);
+        AttachmentPointer pointer = Await.result(attachments.upload(randomFile("left.jpg", 9), MediaKind.MEDIA_KIND_IMAGE));
+        UUID blob = Ids.uuid(pointer.getBlobId(), "blob_id");
+        assertThat(inS3(blob)).isTrue();
+
+        // What a node that stopped right after committing a blob's deletion leaves: no row, the
+        // bytes still in S3, the deletion queued (long enough ago for the sweep to take it up).
+        try (var sql = database(); var gone = sql.prepareStatement("WITH gone AS (DELETE FROM media_blobs WHERE blob_id = ? "
+                + "RETURNING blob_id) INSERT INTO media_deletions (blob_id, deleted_at) SELECT blob_id, 0 FROM gone")) {
+            gone.setObject(1, blob);
+            assertThat(gone.executeUpdate()).isEqualTo(1);
+        }
+
+        awaitGoneFromS3(blob, "a later sweep to delete the bytes");
+        Await.until(() -> {
+            try (var sql = database(); var queued = sql.prepareStatement("SELECT count(*) FROM media_deletions WHERE blob_id = ?")) {
+                queued.setObject(1, blob);
+                var rows = queued.executeQuery();
+                rows.next();
+                return rows.getLong(1) == 0;
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the deletion to be forgotten once done", Duration.ofSeconds(15));
+        Await.result(attachments.close());
+        alice.close();
+    }
+
+    private static java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://" + node.postgres().getHost() + ":"
+                + node.postgres().getPort() + "/" + node.postgres().getDatabase(), node.postgres().getUser(),
+                node.postgres().getPassword());
     }
 }

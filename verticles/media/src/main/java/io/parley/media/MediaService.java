@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * uploads and unreferenced blobs past their time, deleting their bytes from the store.
  */
 final class MediaService {
+    /** A queued deletion younger than this may still be under way: the sweep leaves it alone. */
+    static final long UNFINISHED_DELETION_MILLIS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(MediaService.class);
     private static final int DIGEST_BYTES = 32;
 
@@ -99,28 +101,45 @@ final class MediaService {
     }
 
     Future<MediaReleased> release(MediaReleaseRequest request) {
-        return store.release(request.getHolder()).compose(this::deleteBytes)
+        return store.release(request.getHolder(), clock.millis()).compose(this::deleteBytes)
                 .map(n -> MediaReleased.newBuilder().setDeletedBlobs(n).build());
     }
 
-    /** One sweep: incomplete uploads past their lifetime, then unpinned blobs past the retention. */
+    /**
+     * One sweep: incomplete uploads past their lifetime, unpinned blobs past the retention, then the
+     * bytes of blobs whose rows went earlier but whose deletion did not finish (a stop or a failed
+     * delete in the blob store) a minute or more ago.
+     */
     Future<Integer> sweep() {
         long now = clock.millis();
         return store.sweepIncomplete(now - config.uploadLifetime().toMillis())
                 .compose(ids -> Future.join(ids.stream().map(staging::discard).toList()).transform(v -> Future
                         .succeededFuture(ids.size())))
-                .compose(incomplete -> store.sweepUnreferenced(now - config.unreferencedRetention().toMillis())
-                        .compose(this::deleteBytes).map(n -> n + incomplete));
+                .compose(incomplete -> store.sweepUnreferenced(now - config.unreferencedRetention().toMillis(), now)
+                        .compose(this::deleteBytes).map(n -> n + incomplete))
+                .compose(deleted -> store.pendingDeletions(now - UNFINISHED_DELETION_MILLIS).compose(this::deleteBytes)
+                        .map(retried -> deleted + retried));
     }
 
-    /** Deletes the bytes of blobs whose rows are gone; a failure is logged and the others still go. */
+    /**
+     * Deletes the bytes of blobs whose rows are gone, then forgets the ones deleted; a failure is
+     * logged, stays queued for the next sweep, and the others still go.
+     */
     private Future<Integer> deleteBytes(List<UUID> ids) {
-        List<Future<Void>> deletions = new ArrayList<>();
+        List<Future<UUID>> deletions = new ArrayList<>();
         for (UUID id : ids) {
-            deletions.add(storage.delete(id).onFailure(e -> LOG.warn("blob bytes not deleted [blob: {}]: {}", id,
-                    e.toString())));
+            deletions.add(storage.delete(id).map(v -> id).onFailure(e -> LOG.warn("blob bytes not deleted [blob: {}]: {}",
+                    id, e.toString())));
         }
-        return Future.join(deletions).transform(v -> Future.succeededFuture(ids.size()));
+        return Future.join(deletions).transform(v -> {
+            List<UUID> done = deletions.stream().filter(Future::succeeded).map(Future::result).toList();
+            return store.deletionsDone(done).transform(forgotten -> {
+                if (forgotten.failed()) {
+                    LOG.warn("deleted blobs not forgotten (deleted again next sweep): {}", forgotten.cause().toString());
+                }
+                return Future.succeededFuture(ids.size());
+            });
+        });
     }
 
     private static String kindName(MediaKind kind) {

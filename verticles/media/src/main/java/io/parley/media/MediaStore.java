@@ -17,6 +17,9 @@ import java.util.UUID;
 final class MediaStore {
     private static final int SECRET_BYTES = 32;
     private static final int SWEEP_BATCH = 500;
+    /** The tail of a blob-row DELETE named {@code gone}: queues the ids for their bytes' deletion ($2: now). */
+    private static final String QUEUE_DELETIONS = "INSERT INTO media_deletions (blob_id, deleted_at) SELECT blob_id, $2 "
+            + "FROM gone ON CONFLICT DO NOTHING RETURNING blob_id";
 
     private final Pool pool;
 
@@ -63,8 +66,11 @@ final class MediaStore {
                 .execute(Tuple.of(blobId, holder)).mapEmpty();
     }
 
-    /** Drops a holder's pins and deletes the rows of its blobs that nothing else pins; returns their ids. */
-    Future<List<UUID>> release(String holder) {
+    /**
+     * Drops a holder's pins and deletes the rows of its blobs that nothing else pins, queueing their
+     * bytes for deletion; returns their ids.
+     */
+    Future<List<UUID>> release(String holder, long now) {
         return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM media_pins WHERE holder = $1 RETURNING blob_id")
                 .execute(Tuple.of(holder))
                 .compose(released -> {
@@ -72,10 +78,26 @@ final class MediaStore {
                     if (ids.isEmpty()) {
                         return Future.succeededFuture(List.<UUID>of());
                     }
-                    return tx.preparedQuery("DELETE FROM media_blobs b WHERE b.blob_id = ANY($1) AND NOT EXISTS "
-                                    + "(SELECT 1 FROM media_pins p WHERE p.blob_id = b.blob_id) RETURNING blob_id")
-                            .execute(Tuple.of(ids.toArray(UUID[]::new))).map(MediaStore::ids);
+                    return tx.preparedQuery("WITH gone AS (DELETE FROM media_blobs b WHERE b.blob_id = ANY($1) AND NOT EXISTS "
+                                    + "(SELECT 1 FROM media_pins p WHERE p.blob_id = b.blob_id) RETURNING blob_id) "
+                                    + QUEUE_DELETIONS)
+                            .execute(Tuple.of(ids.toArray(UUID[]::new), now)).map(MediaStore::ids);
                 }));
+    }
+
+    /** Blobs whose bytes are still to be deleted, oldest first, queued before {@code before}. */
+    Future<List<UUID>> pendingDeletions(long before) {
+        return pool.preparedQuery("SELECT blob_id FROM media_deletions WHERE deleted_at < $1 ORDER BY deleted_at LIMIT "
+                + SWEEP_BATCH).execute(Tuple.of(before)).map(MediaStore::ids);
+    }
+
+    /** Forgets blobs whose bytes are gone. */
+    Future<Void> deletionsDone(List<UUID> blobIds) {
+        if (blobIds.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery("DELETE FROM media_deletions WHERE blob_id = ANY($1)")
+                .execute(Tuple.of(blobIds.toArray(UUID[]::new))).mapEmpty();
     }
 
     /** Deletes incomplete uploads reserved before {@code uploadsBefore}; returns their ids. */
@@ -86,13 +108,13 @@ final class MediaStore {
                 .execute(Tuple.of(uploadsBefore)).map(MediaStore::ids);
     }
 
-    /** Deletes complete blobs made before {@code before} that nothing pins; returns their ids. */
-    Future<List<UUID>> sweepUnreferenced(long before) {
-        return pool.preparedQuery("DELETE FROM media_blobs WHERE blob_id IN (SELECT b.blob_id FROM media_blobs b "
+    /** Deletes complete blobs made before {@code before} that nothing pins, queueing their bytes; returns their ids. */
+    Future<List<UUID>> sweepUnreferenced(long before, long now) {
+        return pool.preparedQuery("WITH gone AS (DELETE FROM media_blobs WHERE blob_id IN (SELECT b.blob_id FROM media_blobs b "
                         + "WHERE b.complete = true AND b.created_at < $1 AND NOT EXISTS "
                         + "(SELECT 1 FROM media_pins p WHERE p.blob_id = b.blob_id) ORDER BY b.created_at LIMIT "
-                        + SWEEP_BATCH + ") RETURNING blob_id")
-                .execute(Tuple.of(before)).map(MediaStore::ids);
+                        + SWEEP_BATCH + ") RETURNING blob_id) " + QUEUE_DELETIONS)
+                .execute(Tuple.of(before, now)).map(MediaStore::ids);
     }
 
     private static List<UUID> ids(RowSet<Row> rows) {
