@@ -98,6 +98,19 @@ class MediaS3Test {
     }
 
     /** Whether the S3 server holds this object, asked over S3's own API. */
+    private record Uploaded(SecureDevice owner, Attachments attachments, UUID blob) {
+    }
+
+    /** A new user's image, uploaded and complete in S3. */
+    private Uploaded uploadImage(String name, long seed) throws Exception {
+        SecureDevice owner = register("alice");
+        Attachments attachments = new Attachments(owner.secure);
+        AttachmentPointer pointer = Await.result(attachments.upload(randomFile(name, seed), MediaKind.MEDIA_KIND_IMAGE));
+        UUID blob = Ids.uuid(pointer.getBlobId(), "blob_id");
+        assertThat(inS3(blob)).isTrue();
+        return new Uploaded(owner, attachments, blob);
+    }
+
     private static void awaitGoneFromS3(UUID blob, String what) {
         Await.until(() -> {
             try {
@@ -191,11 +204,10 @@ class MediaS3Test {
 
     @Test
     void theSweepDeletesBlobsNothingPinsAfterTheRetention() throws Exception {
-        SecureDevice alice = register("alice");
-        Attachments attachments = new Attachments(alice.secure);
-        AttachmentPointer pointer = Await.result(attachments.upload(randomFile("old.jpg", 4), MediaKind.MEDIA_KIND_IMAGE));
-        UUID blob = Ids.uuid(pointer.getBlobId(), "blob_id");
-        assertThat(inS3(blob)).isTrue();
+        Uploaded image = uploadImage("old.jpg", 4);
+        SecureDevice alice = image.owner();
+        Attachments attachments = image.attachments();
+        UUID blob = image.blob();
 
         CLOCK.advance(Duration.ofSeconds(86_401));
 
@@ -244,11 +256,10 @@ class MediaS3Test {
 
     @Test
     void bytesLeftBehindByAStopBetweenRowAndBytesAreDeletedByALaterSweep() throws Exception {
-        SecureDevice alice = register("alice");
-        Attachments attachments = new Attachments(alice.secure);
-        AttachmentPointer pointer = Await.result(attachments.upload(randomFile("left.jpg", 9), MediaKind.MEDIA_KIND_IMAGE));
-        UUID blob = Ids.uuid(pointer.getBlobId(), "blob_id");
-        assertThat(inS3(blob)).isTrue();
+        Uploaded image = uploadImage("left.jpg", 9);
+        SecureDevice alice = image.owner();
+        Attachments attachments = image.attachments();
+        UUID blob = image.blob();
 
         // What a node that stopped right after committing a blob's deletion leaves: no row, the
         // bytes still in S3, the deletion queued (long enough ago for the sweep to take it up).
