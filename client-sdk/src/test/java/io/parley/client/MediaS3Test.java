@@ -97,7 +97,6 @@ class MediaS3Test {
         return Files.write(folders.resolve(name), data);
     }
 
-    /** Whether the S3 server holds this object, asked over S3's own API. */
     private record Uploaded(SecureDevice owner, Attachments attachments, UUID blob) {
     }
 
@@ -121,6 +120,7 @@ class MediaS3Test {
         }, what, Duration.ofSeconds(15));
     }
 
+    /** Whether the S3 server holds this object, asked over S3's own API. */
     private static boolean inS3(UUID blob) throws Exception {
         var client = software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(URI.create(s3.endpoint()))
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
