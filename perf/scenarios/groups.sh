@@ -4,7 +4,7 @@
 # decrypted it; then the server's work per fan-out read from PostgreSQL. Starts its own node
 # (embedded PostgreSQL and Redis in a fresh data folder); the clients run in a separate JVM.
 # Environment: MEMBERS (1024), SENDS (50), WARMUP (60 unmeasured sends before them, while the JVMs
-# compile), RECEIPTS (true: members send delivered receipts),
+# compile),
 # PORT (0: any free port), LOAD_JAVA_OPTS (the clients' JVM options, -Xmx3g).
 set -euo pipefail
 PORT="${PORT:-0}"
@@ -17,5 +17,5 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 java ${LOAD_JAVA_OPTS:--Xmx3g} -cp "$ROOT/perf/target/parley-perf.jar" io.parley.perf.GroupsLoad \
   --server "http://127.0.0.1:$NODE_PORT" --codes "$WORK/data/verification-codes.txt" \
   --postgres "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
-  --cpu-pids "$NODE_PID,$PG_PID" --members "${MEMBERS:-1024}" --sends "${SENDS:-50}" --warmup "${WARMUP:-60}" --receipts "${RECEIPTS:-true}"
+  --cpu-pids "$NODE_PID,$PG_PID" --members "${MEMBERS:-1024}" --sends "${SENDS:-50}" --warmup "${WARMUP:-60}"
 grep -E "WARN|ERROR" "$WORK/node.log" | tail -5 >&2 || true

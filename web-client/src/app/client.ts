@@ -328,7 +328,7 @@ export class ParleyApp {
     this.events.emit('chats', undefined);
     if (read.length === 0 || chat === undefined) return;
     if (chat.kind === 'group') {
-      // Read receipts off: no READ to the group's senders (DELIVERED still goes, from the receiver).
+      // Read receipts off: no READ to the group's senders (delivered still shows: the server takes it from the ack).
       if (this.groupTicks.readReceiptsOff) return;
       for (let i = 0; i < read.length; i += MAX_RECEIPT_IDS) {
         const ids = read.slice(i, i + MAX_RECEIPT_IDS).map((m) => uuidToBase64(m.serverId!));

@@ -127,7 +127,7 @@ export class Receiver {
     }, this.host.isOpen(groupId));
     this.events.emit('messages', { chatId: groupId });
     this.events.emit('chats', undefined);
-    this.connection.request({ groupReceipt: { groupId: envelope.groupId, type: 'DELIVERED', messageIds: [envelope.messageId] } }).catch(() => {});
+    // No DELIVERED group receipt: the server marks the message delivered when this device acks it.
   }
 
   private async onReceipt(envelope: any): Promise<void> {

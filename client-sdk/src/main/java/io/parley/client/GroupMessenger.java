@@ -114,7 +114,7 @@ public final class GroupMessenger {
         this.self = Ids.uuid(client.credentials().getUserId(), "user_id");
         this.selfDevice = client.credentials().getDeviceId();
         this.selfAddress = address(self, selfDevice);
-        this.receiver = new GroupReceiver(client, keys, opener, groups::remove);
+        this.receiver = new GroupReceiver(keys, opener, groups::remove);
         if (takeEnvelopes) {
             messenger.onEnvelope(receiver::receive);
         }
@@ -134,12 +134,6 @@ public final class GroupMessenger {
     /** Every envelope that is neither a group message nor a sender key (1:1 messages with their content opened). */
     public GroupMessenger onOther(Handler<Envelope> handler) {
         receiver.otherHandler = handler;
-        return this;
-    }
-
-    /** Whether received group messages are confirmed to their sender as delivered (default: yes). */
-    public GroupMessenger deliveredReceipts(boolean send) {
-        receiver.deliveredReceipts = send;
         return this;
     }
 

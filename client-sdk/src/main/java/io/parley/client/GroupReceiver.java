@@ -6,17 +6,12 @@ import io.parley.bus.Ids;
 import io.parley.proto.Envelope;
 import io.parley.proto.GroupContentType;
 import io.parley.proto.GroupNotice;
-import io.parley.proto.GroupReceiptRequest;
-import io.parley.proto.Receipt;
-import io.parley.proto.Request;
 import io.parley.proto.SenderKeyDistribution;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.signal.libsignal.protocol.DuplicateMessageException;
@@ -31,27 +26,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving half of {@link GroupMessenger}: takes every envelope in arrival order, stores the
  * sender keys handed out over 1:1, decrypts group messages (holding those whose key has not come
- * yet), reads group notices, confirms deliveries in small batches, and hands on everything else.
+ * yet), reads group notices and hands on everything else. It sends no delivered receipts: the
+ * server marks a group message delivered to a member when one of its devices acks it.
  */
 final class GroupReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(GroupReceiver.class);
     private static final int MAX_HELD = 1_000;
-    private static final long RECEIPT_DELAY_MS = 20;
 
-    private final ParleyClient client;
     private final SenderKeyFiles keys;
     private final GroupMessenger.Opener opener;
     private final Consumer<UUID> groupChanged;
     private final List<Envelope> held = new ArrayList<>();
-    private final Map<ByteString, List<ByteString>> pendingReceipts = new HashMap<>();
     private Future<Void> receiving = Future.succeededFuture();
     Handler<GroupMessenger.GroupMessage> messageHandler = m -> { };
     Handler<GroupNotice> noticeHandler = n -> { };
     Handler<Envelope> otherHandler = e -> { };
-    boolean deliveredReceipts = true;
 
-    GroupReceiver(ParleyClient client, SenderKeyFiles keys, GroupMessenger.Opener opener, Consumer<UUID> groupChanged) {
-        this.client = client;
+    GroupReceiver(SenderKeyFiles keys, GroupMessenger.Opener opener, Consumer<UUID> groupChanged) {
         this.keys = keys;
         this.opener = opener;
         this.groupChanged = groupChanged;
@@ -140,23 +131,7 @@ final class GroupReceiver {
         UUID groupId = Ids.uuid(envelope.getGroupId(), "group_id");
         messageHandler.handle(new GroupMessenger.GroupMessage(groupId, sender, envelope.getSenderDevice(), envelope.getMessageId(),
                 envelope.getServerTimestampMs(), plaintext));
-        if (deliveredReceipts) {
-            queueDeliveredReceipt(envelope.getGroupId(), envelope.getMessageId());
-        }
         return true;
-    }
-
-    private void queueDeliveredReceipt(ByteString groupId, ByteString messageId) {
-        List<ByteString> pending = pendingReceipts.computeIfAbsent(groupId, g -> new ArrayList<>());
-        pending.add(messageId);
-        if (pending.size() == 1) {
-            client.vertx().setTimer(RECEIPT_DELAY_MS, t -> {
-                List<ByteString> batch = pendingReceipts.remove(groupId);
-                client.send(Request.newBuilder().setGroupReceipt(GroupReceiptRequest.newBuilder().setGroupId(groupId)
-                        .setType(Receipt.Type.DELIVERED).addAllMessageIds(batch)))
-                        .onFailure(e -> LOG.debug("delivered receipt not sent: {}", e.getMessage()));
-            });
-        }
     }
 
     private static boolean isDistribution(byte[] plaintext) {

@@ -207,6 +207,35 @@ class GroupsTest {
     }
 
     @Test
+    void aMemberIsDeliveredWhenOneOfItsDevicesAcksAndNotBefore() {
+        UUID group = createGroup(alice, bob, carol);
+        carol.close();
+        carolTablet.close();
+        devices.removeAll(List.of(carol, carolTablet));
+        SendMessageResponse sent = Await.result(alice.groups.send(group, text("who got it")));
+        UUID messageId = Ids.uuid(sent.getMessageId(), "message_id");
+
+        Await.until(() -> delivered(alice, group, sent, bob) > 0, "bob's devices' acks to mark it delivered to bob");
+        Await.until(() -> count("SELECT count(*) FROM inbox WHERE message_id = $1 AND user_id = '" + alice.user() + "'",
+                messageId) == 0, "alice's tablet to ack its copy");
+        assertThat(delivered(alice, group, sent, carol)).as("no device of carol's has acked").isZero();
+
+        GroupDevice carolTabletBack = device(carolTablet.credentials, carolTablet.folder);
+        Await.until(() -> carolTabletBack.texts(group).contains("who got it"), "carol's tablet, back, to get the message");
+        Await.until(() -> delivered(alice, group, sent, carol) > 0, "carol's tablet's ack to mark it delivered to carol");
+        assertThat(count("SELECT count(*) FROM group_receipts WHERE message_id = $1 AND user_id = '" + alice.user() + "'",
+                messageId)).as("the sender's own tablet acking its copy delivers nothing to the sender").isZero();
+        MessageInfo info = Await.result(alice.groups.messageInfo(group, sent.getMessageId()));
+        assertThat(info.getMembersList()).allSatisfy(m -> assertThat(m.getReadMs()).as("an ack is no read").isZero());
+    }
+
+    private static long delivered(GroupDevice sender, UUID group, SendMessageResponse sent, GroupDevice member) {
+        MessageInfo info = Await.result(sender.groups.messageInfo(group, sent.getMessageId()));
+        return info.getMembersList().stream().filter(m -> m.getUserId().equals(Ids.bytes(member.user())))
+                .findFirst().orElseThrow().getDeliveredMs();
+    }
+
+    @Test
     void senderKeysSurviveARestartOfTheClient() {
         UUID group = createGroup(alice, bob);
         Await.result(alice.groups.send(group, text("first")));

@@ -27,6 +27,8 @@ public final class Addresses {
     public static final String MESSAGING_DELIVER_SHARED = PREFIX + "messaging.deliver-shared";
     /** messaging: a page of a device's inbox, for replay. Body: InboxPageRequest; reply: InboxPage. */
     public static final String MESSAGING_INBOX_PAGE = PREFIX + "messaging.inbox-page";
+    /** groups: member devices acked group messages, so they are delivered (messaging → groups). Body: GroupDeliveries. */
+    public static final String GROUPS_DELIVERED = PREFIX + "groups.delivered";
     /** media: keep a blob while a holder (a status post) needs it. Body: MediaPinRequest; reply: Ok. */
     public static final String MEDIA_PIN = PREFIX + "media.pin";
     /** media: a holder's blobs are no longer needed; unpinned ones are deleted. Body: MediaReleaseRequest; reply: MediaReleased. */

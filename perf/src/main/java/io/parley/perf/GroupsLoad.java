@@ -61,7 +61,6 @@ public final class GroupsLoad {
         int members = Integer.parseInt(o.getOrDefault("members", "1024"));
         int sends = Integer.parseInt(o.getOrDefault("sends", "50"));
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "60"));
-        boolean receipts = Boolean.parseBoolean(o.getOrDefault("receipts", "true"));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ServerAddress server = ServerAddress.parse(o.getOrDefault("server", "http://127.0.0.1:8080"));
         Pool db = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(o.get("postgres"))).using(vertx).build();
@@ -72,7 +71,7 @@ public final class GroupsLoad {
         List<DeviceCredentials> devices = node.register("grp" + System.currentTimeMillis() % 1_000_000, members);
         double registerSeconds = (System.nanoTime() - began) / 1e9;
         Path keys = Files.createTempDirectory("parley-bench-groups");
-        load.connect(vertx, server, devices, keys, receipts);
+        load.connect(vertx, server, devices, keys);
         GroupMessenger creator = load.messengers.get(0);
         List<UUID> others = devices.stream().skip(1).map(d -> Ids.uuid(d.getUserId(), "user_id")).toList();
         Group group = BenchNode.await(creator.api().create("bench", others));
@@ -122,17 +121,17 @@ public final class GroupsLoad {
         System.out.printf("send -> half of the devices: p50 %d ms, p99 %d ms%n", medianDevice.getValueAtPercentile(50),
                 medianDevice.getValueAtPercentile(99));
         System.out.printf("per fan-out: %.1f inbox rows, %.2f bodies stored, %.0f body bytes (plaintext %d bytes); "
-                + "%d delivered receipts recorded%n", rowsPerFanout, bodiesPerFanout, bodyBytes, PLAINTEXT_BYTES,
+                + "%d delivered marks recorded (from the members' acks)%n", rowsPerFanout, bodiesPerFanout, bodyBytes, PLAINTEXT_BYTES,
                 receiptRows.getLong(0));
         if (cpu != null) {
-            // Shown in ms: each fan-out is a delivery, an ack and a receipt per member device.
+            // Shown in ms: each fan-out is a delivery and an ack per member device.
             System.out.println("CPU per fan-out: " + CpuMeter.describe(cpuPerFanout, 1000.0, "ms")
                     + " (java: the node with everything the members send back; load: the " + members + " SDK clients)");
         }
-        System.out.printf("{\"scenario\":\"groups\",\"members\":%d,\"sends\":%d,\"delivered_receipts\":%b,\"first_send_ms\":%d,\"p50_ms\":%d,"
+        System.out.printf("{\"scenario\":\"groups\",\"members\":%d,\"sends\":%d,\"first_send_ms\":%d,\"p50_ms\":%d,"
                         + "\"p99_ms\":%d,\"max_ms\":%d,\"half_p50_ms\":%d,\"half_p99_ms\":%d,\"sent_p50_ms\":%d,\"sent_p99_ms\":%d,\"inbox_rows_per_fanout\":%.1f,\"bodies_per_fanout\":%.2f,"
                         + "\"body_bytes_per_fanout\":%.0f,\"receipts\":%d}%n",
-                members, sends, receipts, firstMs, lastDevice.getValueAtPercentile(50), lastDevice.getValueAtPercentile(99),
+                members, sends, firstMs, lastDevice.getValueAtPercentile(50), lastDevice.getValueAtPercentile(99),
                 lastDevice.getMaxValue(), medianDevice.getValueAtPercentile(50), medianDevice.getValueAtPercentile(99),
                 sentTick.getValueAtPercentile(50), sentTick.getValueAtPercentile(99),
                 rowsPerFanout, bodiesPerFanout, bodyBytes, receiptRows.getLong(0));
@@ -140,12 +139,12 @@ public final class GroupsLoad {
         System.exit(0);
     }
 
-    private void connect(Vertx vertx, ServerAddress server, List<DeviceCredentials> devices, Path keys, boolean receipts)
+    private void connect(Vertx vertx, ServerAddress server, List<DeviceCredentials> devices, Path keys)
             throws Exception {
         for (int i = 0; i < devices.size(); i++) {
             ParleyClient client = ParleyClient.create(vertx, server, devices.get(i));
             GroupMessenger groups = new GroupMessenger(client, new Messenger(client),
-                    SenderKeyFiles.open(vertx, keys.resolve("d" + i))).onMessage(this::received).deliveredReceipts(receipts);
+                    SenderKeyFiles.open(vertx, keys.resolve("d" + i))).onMessage(this::received);
             clients.add(client);
             messengers.add(groups);
         }

@@ -9,6 +9,7 @@ import io.parley.proto.DeviceMismatch;
 import io.parley.proto.DeviceRef;
 import io.parley.proto.Envelope;
 import io.parley.proto.Error;
+import io.parley.proto.GroupDeliveries;
 import io.parley.proto.GroupReceiptRequest;
 import io.parley.proto.GroupSendRequest;
 import io.parley.proto.MemberReceipt;
@@ -169,6 +170,11 @@ final class GroupSends {
                     }
                     return Ok.getDefaultInstance();
                 }));
+    }
+
+    /** Member devices acked these group messages: they are delivered to those members. */
+    void delivered(GroupDeliveries deliveries) {
+        receipts.delivered(deliveries);
     }
 
     /** For the sender only: every other current member with the times its receipts arrived. */

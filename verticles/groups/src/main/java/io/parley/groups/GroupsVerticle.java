@@ -4,6 +4,7 @@ import io.parley.bus.Addresses;
 import io.parley.bus.Ids;
 import io.parley.bus.Rpc;
 import io.parley.proto.DeviceEvent;
+import io.parley.proto.GroupDeliveries;
 import io.parley.proto.Request.BodyCase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,6 +62,8 @@ public final class GroupsVerticle extends VerticleBase {
                         accounts.changed(Ids.uuid(m.body().getDevice().getUserId(), "user_id"));
                     }
                 }).completion(),
+                vertx.eventBus().<GroupDeliveries>consumer(Addresses.GROUPS_DELIVERED, m -> sends.delivered(m.body()))
+                        .completion(),
                 Rpc.serve(vertx, BodyCase.CREATE_GROUP, groups::create).completion(),
                 Rpc.serve(vertx, BodyCase.GET_GROUP, groups::get).completion(),
                 Rpc.serve(vertx, BodyCase.LIST_GROUPS, (caller, q) -> groups.list(caller)).completion(),

@@ -1,5 +1,7 @@
 package io.parley.groups;
 
+import io.parley.bus.Ids;
+import io.parley.proto.GroupDeliveries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -39,6 +41,18 @@ final class ReceiptWriter {
         queue.add(new Pending(groupId, user, messageIds, read, at, applied));
         pump();
         return applied.future();
+    }
+
+    /**
+     * Marks group messages delivered to the members whose devices acked them (messaging's word, after
+     * its commit); nobody waits on these, and a failed write is logged like any other.
+     */
+    void delivered(GroupDeliveries deliveries) {
+        for (GroupDeliveries.Delivered d : deliveries.getDeliveredList()) {
+            queue.add(new Pending(Ids.uuid(d.getGroupId(), "group_id"), Ids.uuid(d.getUserId(), "user_id"),
+                    new UUID[] {Ids.uuid(d.getMessageId(), "message_id")}, false, deliveries.getAtMs(), Promise.promise()));
+        }
+        pump();
     }
 
     private void pump() {

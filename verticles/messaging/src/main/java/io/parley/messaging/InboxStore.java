@@ -3,6 +3,7 @@ package io.parley.messaging;
 import com.google.protobuf.ByteString;
 import io.parley.bus.Ids;
 import io.parley.proto.Envelope;
+import io.parley.proto.GroupDeliveries;
 import io.parley.proto.Receipt;
 import io.parley.proto.SystemNotice;
 import io.vertx.core.Future;
@@ -43,7 +44,8 @@ final class InboxStore {
             + "AND t.user_b = GREATEST(u.user_id, u.conversation_user) ORDER BY u.n "
             + "RETURNING user_id, device_id, message_id, seq, expires_at";
     private static final String DELETE_ACKED = "DELETE FROM inbox i USING UNNEST($1::uuid[], $2::int[], $3::int8[]) "
-            + "AS a(u, d, s) WHERE i.user_id = a.u AND i.device_id = a.d AND i.seq = a.s RETURNING i.user_id, i.device_id, i.seq";
+            + "AS a(u, d, s) WHERE i.user_id = a.u AND i.device_id = a.d AND i.seq = a.s "
+            + "RETURNING i.user_id, i.device_id, i.seq, i.group_id, i.message_id, i.kind, i.sender_user";
     private static final String PAGE = "SELECT i.seq, i.message_id, i.sender_user, i.sender_device, i.conversation_user, "
             + "i.kind, i.content_type, COALESCE(i.content, b.content) AS content, i.refers_to, i.server_ts, i.expires_at, "
             + "i.extra, i.group_id FROM inbox i LEFT JOIN message_bodies b ON b.body_id = i.body_id WHERE i.user_id = $1 "
@@ -174,13 +176,29 @@ final class InboxStore {
                         .toArray(Buffer[]::new), nowMs)).mapEmpty();
     }
 
-    /** Deletes acked rows; returns "user/device/seq" of those that existed. */
-    Future<List<String>> deleteAcked(SqlConnection tx, List<UUID> users, List<Integer> devices, List<Long> sequences) {
+    /**
+     * What acks deleted: "user/device/seq" of the rows that existed, and the group messages among them
+     * that reached a member other than their sender (its own devices' copies do not count).
+     */
+    record Acked(List<String> deleted, List<GroupDeliveries.Delivered> groupMessages) {
+    }
+
+    /** Deletes acked rows. */
+    Future<Acked> deleteAcked(SqlConnection tx, List<UUID> users, List<Integer> devices, List<Long> sequences) {
         return tx.preparedQuery(DELETE_ACKED).execute(Tuple.of(users.toArray(UUID[]::new), devices.toArray(Integer[]::new),
                 sequences.toArray(Long[]::new))).map(rows -> {
-                    List<String> deleted = new ArrayList<>();
-                    rows.forEach(r -> deleted.add(r.getUUID(0) + "/" + r.getInteger(1) + "/" + r.getLong(2)));
-                    return deleted;
+                    List<String> deleted = new ArrayList<>(rows.size());
+                    List<GroupDeliveries.Delivered> groupMessages = new ArrayList<>();
+                    rows.forEach(r -> {
+                        UUID user = r.getUUID(0);
+                        deleted.add(user + "/" + r.getInteger(1) + "/" + r.getLong(2));
+                        UUID group = r.getUUID(3);
+                        if (group != null && r.getShort(5) == Envelope.Kind.MESSAGE_VALUE && !user.equals(r.getUUID(6))) {
+                            groupMessages.add(GroupDeliveries.Delivered.newBuilder().setGroupId(Ids.bytes(group))
+                                    .setUserId(Ids.bytes(user)).setMessageId(Ids.bytes(r.getUUID(4))).build());
+                        }
+                    });
+                    return new Acked(deleted, groupMessages);
                 });
     }
 

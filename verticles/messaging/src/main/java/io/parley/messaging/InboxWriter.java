@@ -1,6 +1,7 @@
 package io.parley.messaging;
 
 import io.parley.proto.Envelope;
+import io.parley.proto.GroupDeliveries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ final class InboxWriter {
     private final int maxInFlight;
     private final long lingerNanos;
     private final Delay delay;
+    private final Consumer<List<GroupDeliveries.Delivered>> groupDelivered;
     private final Queue<Op> queue = new ArrayDeque<>();
     private int queuedRows;
     private int inFlight;
@@ -76,12 +79,18 @@ final class InboxWriter {
     private long batches;
     private long batchedOps;
 
-    InboxWriter(InboxStore store, int maxBatchRows, int maxInFlight, long lingerNanos, Delay delay) {
+    /**
+     * {@code groupDelivered} hears, after each commit, the group messages whose acks it carried: what
+     * marks them delivered to their members (one call per commit, however many devices acked).
+     */
+    InboxWriter(InboxStore store, int maxBatchRows, int maxInFlight, long lingerNanos, Delay delay,
+            Consumer<List<GroupDeliveries.Delivered>> groupDelivered) {
         this.store = store;
         this.maxBatchRows = maxBatchRows;
         this.maxInFlight = maxInFlight;
         this.lingerNanos = lingerNanos;
         this.delay = delay;
+        this.groupDelivered = groupDelivered;
     }
 
     Future<SendResult> send(InboxStore.SentRecord record, List<InboxRow> rows) {
@@ -170,6 +179,7 @@ final class InboxWriter {
         Map<Send, SendResult> sendResults = new HashMap<>();
         Map<Delivery, List<Envelope>> deliveryResults = new HashMap<>();
         Map<Acks, Integer> ackResults = new HashMap<>();
+        List<GroupDeliveries.Delivered> delivered = new ArrayList<>();
         // A batch of acks alone commits without waiting for its WAL flush: a crash may lose the last
         // fraction of a second of deletions, and those envelopes are delivered again, which clients
         // drop by message id (at least once, ARCHITECTURE.md). Sends and deliveries always wait.
@@ -214,16 +224,20 @@ final class InboxWriter {
                     }
                     return null;
                 });
-            }).compose(v -> deleteAcks(tx, acks, ackResults));
+            }).compose(v -> deleteAcks(tx, acks, ackResults, delivered));
         })).map(v -> {
             sendResults.forEach((s, r) -> s.result().complete(r));
             deliveryResults.forEach((d, r) -> d.result().complete(r));
             ackResults.forEach((a, r) -> a.result().complete(r));
+            if (!delivered.isEmpty()) {
+                groupDelivered.accept(delivered);
+            }
             return null;
         });
     }
 
-    private Future<Void> deleteAcks(io.vertx.sqlclient.SqlConnection tx, List<Acks> acks, Map<Acks, Integer> results) {
+    private Future<Void> deleteAcks(io.vertx.sqlclient.SqlConnection tx, List<Acks> acks, Map<Acks, Integer> results,
+            List<GroupDeliveries.Delivered> delivered) {
         if (acks.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -237,8 +251,9 @@ final class InboxWriter {
                 sequences.add(seq);
             }
         }
-        return store.deleteAcked(tx, users, devices, sequences).map(deleted -> {
-            java.util.Set<String> gone = new java.util.HashSet<>(deleted);
+        return store.deleteAcked(tx, users, devices, sequences).map(acked -> {
+            delivered.addAll(acked.groupMessages());
+            java.util.Set<String> gone = new java.util.HashSet<>(acked.deleted());
             for (Acks a : acks) {
                 int count = (int) a.sequences().stream().filter(seq -> gone.contains(a.userId() + "/" + a.deviceId() + "/" + seq))
                         .count();

@@ -6,6 +6,7 @@ import io.parley.bus.DeviceRoutes;
 import io.parley.bus.Ids;
 import io.parley.bus.Rpc;
 import io.parley.proto.DeviceEvent;
+import io.parley.proto.GroupDeliveries;
 import io.parley.proto.RelationChanged;
 import io.parley.proto.Request.BodyCase;
 import io.vertx.core.Future;
@@ -55,7 +56,8 @@ public final class MessagingVerticle extends VerticleBase {
         MessagingMeters meters = new MessagingMeters(vertx);
         MessagingService messaging = new MessagingService(store,
                 new InboxWriter(store, config.maxBatchRows(), config.maxCommitsInFlight(), config.commitLinger().toNanos(),
-                        this::after), checks,
+                        this::after, delivered -> vertx.eventBus().send(Addresses.GROUPS_DELIVERED, GroupDeliveries.newBuilder()
+                                .addAllDelivered(delivered).setAtMs(clock.millis()).build())), checks,
                 new DevicePusher(vertx, new DeviceRoutes(Redis.createClient(vertx, redisOptions))), config, clock,
                 event -> {
                     meters.stored(event);

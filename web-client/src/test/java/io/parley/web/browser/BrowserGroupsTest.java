@@ -65,7 +65,7 @@ class BrowserGroupsTest extends BrowserTests {
         bob.waitForMessage("read me quietly");
         bob.page.waitUntil("() => window.parley.receiver.idle().then(() => true)", null);
         String messageId = serverId(alice, group, "read me quietly");
-        // Bob's device sent what it sends (DELIVERED only): the server's record says delivered, never read.
+        // Bob's device acked the message and sent no READ: the server's record says delivered, never read.
         alice.page.waitUntil("async ([g, m]) => { const i = await window.parley.groupTicks.info(g, m);"
                 + " return i.members.length === 1 && i.members[0].deliveredMs > 0 && i.members[0].readMs === 0; }",
                 List.of(group.toString(), messageId));
