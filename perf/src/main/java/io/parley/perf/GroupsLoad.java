@@ -41,6 +41,7 @@ public final class GroupsLoad {
     private static final int CONNECT_BATCH = 64;
     private static final int STATS_POLLS = 50;
     private static final long STATS_POLL_MS = 200;
+    private static final int SLOWEST_SHOWN = 5;
 
     private final List<ParleyClient> clients = new ArrayList<>();
     private final List<GroupMessenger> messengers = new ArrayList<>();
@@ -94,8 +95,12 @@ public final class GroupsLoad {
         Histogram lastDevice = new Histogram(3);
         Histogram medianDevice = new Histogram(3);
         Histogram sentTick = new Histogram(3);
+        List<long[]> slowest = new ArrayList<>(); // {wall-clock start ms, ms to the last device}
         for (int i = 0; i < sends; i++) {
-            lastDevice.recordValue(load.measure(creator, groupId, i, members - 1));
+            long at = System.currentTimeMillis();
+            long last = load.measure(creator, groupId, i, members - 1);
+            slowest.add(new long[] {at, last});
+            lastDevice.recordValue(last);
             medianDevice.recordValue(load.halfway);
             sentTick.recordValue(load.acknowledged);
         }
@@ -116,6 +121,10 @@ public final class GroupsLoad {
                 members - 1, firstMs);
         System.out.printf("%d sends, send -> last of %d devices: p50 %d ms, p99 %d ms, max %d ms%n", sends, members - 1,
                 lastDevice.getValueAtPercentile(50), lastDevice.getValueAtPercentile(99), lastDevice.getMaxValue());
+        // When the tail happened, to match against GC logs and the node's log (UTC, as they are).
+        slowest.sort((a, b) -> Long.compare(b[1], a[1]));
+        System.out.println("slowest sends (UTC start, ms): " + String.join(", ", slowest.stream().limit(SLOWEST_SHOWN)
+                .map(t -> java.time.Instant.ofEpochMilli(t[0]).toString().substring(11, 23) + " " + t[1]).toList()));
         System.out.printf("send -> \"sent\" (stored, answered): p50 %d ms, p99 %d ms%n", sentTick.getValueAtPercentile(50),
                 sentTick.getValueAtPercentile(99));
         System.out.printf("send -> half of the devices: p50 %d ms, p99 %d ms%n", medianDevice.getValueAtPercentile(50),
