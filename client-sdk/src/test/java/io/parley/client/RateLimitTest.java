@@ -67,6 +67,27 @@ class RateLimitTest {
     }
 
     @Test
+    void aPipelinedBurstWithinTheUsersBurstIsServedWhole() {
+        DeviceCredentials bursty = register(null, "bursty");
+        RawSocket socket = RawSocket.open(vertx, node.httpPort(), "127.0.0.7");
+        socket.authenticate(bursty);
+
+        // 15 requests written before any answer, under the bucket's 20: one lease serves them all.
+        // (A lease per request that found no token left would have taken 10 tokens each and refused most.)
+        for (int i = 0; i < 15; i++) {
+            socket.send(Request.newBuilder().setId(200 + i).setWhoami(WhoamiRequest.getDefaultInstance()).build());
+        }
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            Response response = socket.nextResponse();
+            codes.add(response.hasError() ? response.getError().getCode() : 200);
+        }
+
+        assertThat(codes).containsOnly(200);
+        socket.close();
+    }
+
+    @Test
     void floodingConnectsFromOneAddressGets429WhileAnotherAddressConnects() {
         List<Integer> statuses = new ArrayList<>();
         // Each client is closed here: left to the Vert.x close in stop(), one of them now and then

@@ -49,6 +49,8 @@ final class DeviceSession {
     private static final long REPLAY_RETRY_MS = 500;
     /** Live envelopes held back while the inbox replays; beyond this the replay reads one more page. */
     private static final int MAX_HELD = 1_000;
+    /** Requests one session may have waiting for the rate limiter; past it, a 429 (a client pipelines far less). */
+    private static final int MAX_AWAITING_TOKENS = 1_000;
 
     private final Edge edge;
     private final Transport transport;
@@ -58,6 +60,13 @@ final class DeviceSession {
     private long lastFrameAt = openedAt;
     private long routeRefreshedAt;
     private int leasedTokens;
+    /**
+     * Requests that came while the session had no token, in the order they came: they go on in that
+     * order once a lease answers, and no later request overtakes them (a device's messages keep their
+     * order). One lease call is in flight at a time, sized for what waits.
+     */
+    private final java.util.ArrayDeque<Request> awaitingTokens = new java.util.ArrayDeque<>();
+    private boolean leasing;
     private boolean authenticating;
     private boolean closed;
     private Caller caller;
@@ -188,38 +197,67 @@ final class DeviceSession {
     }
 
     private void forward(Request request) {
-        takeToken().onComplete(granted -> {
-            if (granted.failed() || !granted.result()) {
-                fail(request.getId(), granted.failed() ? Failure.UNAVAILABLE : Failure.RATE_LIMITED,
-                        granted.failed() ? "rate limiter unavailable" : "too many requests: slow down");
+        if (awaitingTokens.isEmpty() && leasedTokens > 0) {
+            leasedTokens--;
+            dispatch(request);
+            return;
+        }
+        if (awaitingTokens.size() >= MAX_AWAITING_TOKENS) {
+            fail(request.getId(), Failure.RATE_LIMITED, "too many requests: slow down");
+            return;
+        }
+        awaitingTokens.add(request);
+        if (!leasing) {
+            lease();
+        }
+    }
+
+    private void lease() {
+        leasing = true;
+        edge.limiter().leaseForUser(caller.userId(), awaitingTokens.size()).onComplete(granted -> {
+            leasing = false;
+            if (closed) {
+                awaitingTokens.clear();
                 return;
             }
-            int number = request.getBodyCase().getNumber();
-            Message body = (Message) request.getField(REQUEST_FIELDS[number]);
-            edge.vertx().eventBus().<Message>request(Addresses.rpc(request.getBodyCase()), body, caller.stamp(timeout(), edge.busKey()))
-                    .onSuccess(reply -> {
-                        if (reply.body() instanceof Error error) {
-                            respond(Response.newBuilder().setId(request.getId()).setError(error));
-                        } else {
-                            respond(Response.newBuilder().setId(request.getId()).setField(RESPONSE_FIELDS[number], reply.body()));
-                        }
-                    })
-                    .onFailure(e -> fail(request.getId(), Failure.ofCode(Failure.codeOf(e)), Failure.messageOf(e)));
+            if (granted.failed()) {
+                failAwaiting(Failure.UNAVAILABLE, "rate limiter unavailable");
+                return;
+            }
+            leasedTokens += granted.result();
+            while (leasedTokens > 0 && !awaitingTokens.isEmpty()) {
+                leasedTokens--;
+                dispatch(awaitingTokens.poll());
+            }
+            if (!awaitingTokens.isEmpty()) {
+                if (granted.result() == 0) {
+                    failAwaiting(Failure.RATE_LIMITED, "too many requests: slow down");
+                } else {
+                    lease();
+                }
+            }
         });
     }
 
-    private Future<Boolean> takeToken() {
-        if (leasedTokens > 0) {
-            leasedTokens--;
-            return Future.succeededFuture(true);
+    private void failAwaiting(Failure failure, String message) {
+        Request request;
+        while ((request = awaitingTokens.poll()) != null) {
+            fail(request.getId(), failure, message);
         }
-        return edge.limiter().leaseForUser(caller.userId()).map(granted -> {
-            if (granted == 0) {
-                return false;
-            }
-            leasedTokens += granted - 1;
-            return true;
-        });
+    }
+
+    private void dispatch(Request request) {
+        int number = request.getBodyCase().getNumber();
+        Message body = (Message) request.getField(REQUEST_FIELDS[number]);
+        edge.vertx().eventBus().<Message>request(Addresses.rpc(request.getBodyCase()), body, caller.stamp(timeout(), edge.busKey()))
+                .onSuccess(reply -> {
+                    if (reply.body() instanceof Error error) {
+                        respond(Response.newBuilder().setId(request.getId()).setError(error));
+                    } else {
+                        respond(Response.newBuilder().setId(request.getId()).setField(RESPONSE_FIELDS[number], reply.body()));
+                    }
+                })
+                .onFailure(e -> fail(request.getId(), Failure.ofCode(Failure.codeOf(e)), Failure.messageOf(e)));
     }
 
     private DeliveryOptions timeout() {

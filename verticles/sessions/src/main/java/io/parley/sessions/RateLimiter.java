@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 final class RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     static final int LEASE = 10;
+    /** The most tokens one call takes, when more requests than {@link #LEASE} are waiting. */
+    static final int MAX_LEASE = 100;
     /** A failing Redis is logged once per this interval, with how many checks failed since. */
     private static final long FAILURE_LOG_INTERVAL_MS = 5_000;
     /** Redis requests have no deadline of their own; a limiter that cannot answer in time is a 503. */
@@ -46,9 +48,13 @@ final class RateLimiter {
         this.limits = limits;
     }
 
-    /** Takes up to {@link #LEASE} tokens of the user's bucket; completes with how many it got (0: limited). */
-    Future<Integer> leaseForUser(UUID userId) {
-        return take("parley:rl:user:" + userId, limits.userPerSecond(), limits.userBurst(), LEASE);
+    /**
+     * Takes up to {@code wanted} tokens of the user's bucket (at least {@link #LEASE}, at most {@link #MAX_LEASE});
+     * completes with how many it got (0: limited).
+     */
+    Future<Integer> leaseForUser(UUID userId, int wanted) {
+        return take("parley:rl:user:" + userId, limits.userPerSecond(), limits.userBurst(),
+                Math.min(MAX_LEASE, Math.max(LEASE, wanted)));
     }
 
     /** One token of the address's bucket: true when the connect or call may go ahead. */
