@@ -15,6 +15,8 @@ stop_bench_node() {
     grep -E "WARN|ERROR|Exception" "$WORK/node.log" | tail -n 20 >&2 || true
   fi
   [[ -n "$NODE_PID" ]] && kill -TERM "$NODE_PID" 2>/dev/null && while kill -0 "$NODE_PID" 2>/dev/null; do sleep 0.1; done
+  # The whole log of the last run stays, to read after a surprise.
+  cp "$WORK/node.log" "$ROOT/perf/target/last-node.log" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap stop_bench_node EXIT
