@@ -61,7 +61,12 @@ public final class ParleyClient {
 
     private ParleyClient(Vertx vertx, java.util.List<ServerAddress> servers, DeviceCredentials credentials) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        // Created on a Vert.x thread, the client lives on that thread's context. Created elsewhere, it
+        // gets a context of its own on the next event loop: Vert.x would give every context made from
+        // one outside thread the same event loop, so clients created in a loop (a bot hosting several
+        // accounts, the benchmarks' thousand devices) would all run on one thread.
+        this.context = Vertx.currentContext() != null ? vertx.getOrCreateContext()
+                : ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to connect to");
         }
