@@ -61,9 +61,9 @@ final class DeviceSession {
     private long routeRefreshedAt;
     private int leasedTokens;
     /**
-     * Requests that came while the session had no token, in the order they came: they go on in that
-     * order once a lease answers, and no later request overtakes them (a device's messages keep their
-     * order). One lease call is in flight at a time, sized for what waits.
+     * Requests that came while the session had no token, in the order they came: they go on to their
+     * services in that order once a lease answers, and no later request overtakes them here. One lease
+     * call is in flight at a time, sized for what waits.
      */
     private final java.util.ArrayDeque<Request> awaitingTokens = new java.util.ArrayDeque<>();
     private boolean leasing;
