@@ -62,11 +62,10 @@ final class DeviceSession {
     private int leasedTokens;
     /**
      * Requests that came while the session had no token, in the order they came: they go on to their
-     * services in that order once a lease answers, and no later request overtakes them here. One lease
-     * call is in flight at a time, sized for what waits.
+     * services in that order once a lease answers, and no later request overtakes them here. A lease
+     * call, sized for what waits, is in flight exactly while this is not empty.
      */
     private final java.util.ArrayDeque<Request> awaitingTokens = new java.util.ArrayDeque<>();
-    private boolean leasing;
     private boolean authenticating;
     private boolean closed;
     private Caller caller;
@@ -206,16 +205,16 @@ final class DeviceSession {
             fail(request.getId(), Failure.RATE_LIMITED, "too many requests: slow down");
             return;
         }
+        boolean noLeaseInFlight = awaitingTokens.isEmpty();
         awaitingTokens.add(request);
-        if (!leasing) {
+        if (noLeaseInFlight) {
             lease();
         }
     }
 
+    /** Every path out of the answer either empties the queue or leases again. */
     private void lease() {
-        leasing = true;
         edge.limiter().leaseForUser(caller.userId(), awaitingTokens.size()).onComplete(granted -> {
-            leasing = false;
             if (closed) {
                 awaitingTokens.clear();
                 return;
